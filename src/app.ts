@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { systemClock, type Actor, type Clock } from './lib/context.js';
+import { problemType, UnauthorizedError } from './lib/errors.js';
+import { registerProblemHandlers, sendProblem } from './plugins/problem.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { orgUnitsRoutes } from './modules/org-units/org-units.routes.js';
+import { createOrgUnitsService, type OrgUnitsService } from './modules/org-units/org-units.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { createUsersService, type UsersService } from './modules/users/users.service.js';
+
+export interface Services {
+  auth: AuthService;
+  orgUnits: OrgUnitsService;
+  users: UsersService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    appConfig: Config;
+    database: Database;
+    clock: Clock;
+    services: Services;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** Route needs no authentication. */
+    public?: boolean;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** A pino logger, or false to log nothing (tests). Defaults to a pino logger at config.logLevel. */
+  logger?: FastifyBaseLogger | false;
+  clock?: Clock;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Log fields that must never be written: credentials and session material. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'password',
+  'token',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.token',
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function genReqId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const clock = deps.clock ?? systemClock;
+
+  const loggerOptions: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> =
+    deps.logger === false
+      ? { logger: false }
+      : deps.logger
+        ? { loggerInstance: deps.logger }
+        : { logger: { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } } };
+
+  const app = Fastify({
+    ...loggerOptions,
+    genReqId,
+    // A hop count is valid for Fastify (proxy-addr) although its types only list string/boolean.
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: config.bodyLimit,
+    // Explicit timeouts: a slow client must not hold a connection forever; keep-alive above common proxy idle (60 s).
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 72_000,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorate('appConfig', config);
+  app.decorate('database', database);
+  app.decorate('clock', clock);
+  app.decorateRequest('actor', null);
+
+  const auth = createAuthService({ database, config, log: app.log });
+  app.decorate('services', {
+    auth,
+    orgUnits: createOrgUnitsService({ database }),
+    users: createUsersService({ database }),
+  } satisfies Services);
+
+  registerProblemHandlers(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    // Swagger UI's bundle needs its own inline bootstrap; it sets a matching CSP itself (staticCSP below).
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+  });
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      message: `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`,
+    }),
+  });
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2_000,
+    retryAfter: 10,
+    pressureHandler: (request, reply, type, value) => {
+      request.log.warn({ type, value }, 'under pressure');
+      void sendProblem(reply.header('retry-after', '10'), request, 503, {
+        type: problemType('overloaded'),
+        title: 'Service overloaded',
+        detail: 'The service is under heavy load; retry shortly.',
+      });
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PAR INDEX service API (Chỉ số CCHC)',
+        description:
+          'Criteria frameworks, self-assessment, appraisal, surveys and signed publication of the public-administration-reform index. Errors are RFC 9457 problem+json.',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/auth/login or a personal API token' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: (args) => {
+      const out = jsonSchemaTransform(args);
+      if (args.route.config?.public) (out.schema as Record<string, unknown>).security = [];
+      return out;
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+
+  await app.register(
+    async (api) => {
+      // Every API route requires a valid bearer token unless marked public.
+      api.addHook('onRequest', async (request) => {
+        const header = request.headers.authorization;
+        if (header) {
+          const match = /^Bearer\s+(\S+)$/i.exec(header);
+          const actor = match ? await auth.resolve(match[1]!, clock()) : null;
+          if (!actor) {
+            request.log.warn('rejected invalid, expired or revoked token');
+            throw new UnauthorizedError('The token is invalid, expired or revoked.');
+          }
+          request.actor = actor;
+        }
+        if (!request.actor && !request.routeOptions.config?.public) throw new UnauthorizedError();
+      });
+      await api.register(authRoutes);
+      await api.register(orgUnitsRoutes);
+      await api.register(usersRoutes);
+      await api.register(auditRoutes);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  return app;
+}

@@ -1,0 +1,57 @@
+// One authorisation mechanism for every object: a role grants an action either on everything ('all')
+// or only on objects of the actor's own unit ('own_unit'). Services call `authorize` with the object's
+// unit; list queries call `scopeOf` to filter. Later modules add their actions to `grants`.
+import type { Role } from '../db/schema.js';
+import type { Actor } from '../lib/context.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+
+export type Scope = 'all' | 'own_unit';
+
+export type Action =
+  | 'org_unit.read'
+  | 'org_unit.write'
+  | 'user.read'
+  | 'user.write'
+  | 'audit.read';
+
+const grants: Record<Role, Partial<Record<Action, Scope>>> = {
+  admin: { 'org_unit.read': 'all', 'org_unit.write': 'all', 'user.read': 'all', 'user.write': 'all', 'audit.read': 'all' },
+  coordinator: { 'org_unit.read': 'all', 'user.read': 'all', 'audit.read': 'all' },
+  appraiser: { 'org_unit.read': 'all', 'user.read': 'own_unit' },
+  unit_editor: { 'org_unit.read': 'own_unit', 'user.read': 'own_unit' },
+  unit_head: { 'org_unit.read': 'own_unit', 'user.read': 'own_unit' },
+};
+
+export function scopeOf(actor: Actor, action: Action): Scope | null {
+  return grants[actor.role][action] ?? null;
+}
+
+export function can(actor: Actor, action: Action, target: { unitCode?: string | null } = {}): boolean {
+  const scope = scopeOf(actor, action);
+  if (scope === 'all') return true;
+  if (scope === 'own_unit') return actor.orgUnitCode !== null && target.unitCode === actor.orgUnitCode;
+  return false;
+}
+
+/**
+ * Throws 403 when the role may not do this at all, and 404 when the object is outside the actor's scope
+ * (so a unit never learns what other units hold).
+ */
+export function authorize(
+  actor: Actor,
+  action: Action,
+  target?: { unitCode?: string | null; entity?: string; id?: string },
+): void {
+  const scope = scopeOf(actor, action);
+  if (!scope) throw new ForbiddenError(`Role '${actor.role}' may not perform '${action}'.`);
+  if (scope === 'own_unit' && target && !can(actor, action, target)) {
+    throw new NotFoundError(target.entity ?? 'Object', target.id ?? '?');
+  }
+}
+
+/** Unit roles are bound to one unit; the unit filter for list queries, or null for unrestricted. */
+export function unitFilter(actor: Actor, action: Action): string | null {
+  const scope = scopeOf(actor, action);
+  if (!scope) throw new ForbiddenError(`Role '${actor.role}' may not perform '${action}'.`);
+  return scope === 'own_unit' ? (actor.orgUnitCode ?? '\u0000none') : null;
+}

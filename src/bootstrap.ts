@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { isEmptyDatabase } from './db/client.js';
+import { DEMO_PASSWORD, listDemoUsers, seedDemoData } from './demo/seed.js';
+
+export interface BootstrapReport {
+  adminCreated: boolean;
+  /** Set only when the admin password was generated: it is shown once and never stored in clear. */
+  generatedAdminPassword?: string;
+  demoSeeded: boolean;
+  demoUsers: { username: string; role: string; unit: string | null }[];
+}
+
+/** Start-up duties: an admin must exist; the embedded default gets a demo city when the database is new. */
+export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> {
+  const { config, services } = { config: app.appConfig, services: app.services };
+  const ctx = { actor: null, requestId: 'bootstrap', now: app.clock() };
+  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [] };
+
+  const fresh = await isEmptyDatabase(app.database.db);
+  if (config.demoData && fresh) {
+    report.demoUsers = await seedDemoData(app, ctx);
+    report.demoSeeded = true;
+  }
+  if (!(await services.users.adminExists())) {
+    const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+    await services.users.createAsSystem(ctx, { username: 'admin', password, displayName: 'Quản trị hệ thống', role: 'admin', orgUnitCode: null });
+    report.adminCreated = true;
+    if (!config.adminPassword) report.generatedAdminPassword = password;
+  }
+  if (config.demoData && !report.demoSeeded) {
+    report.demoUsers = await listDemoUsers(app);
+  }
+  return report;
+}
+
+export function describeLogins(report: BootstrapReport, baseUrl: string): string {
+  const lines = [`PAR INDEX service (Chỉ số CCHC) is listening on ${baseUrl}`, `  API docs:  ${baseUrl}/docs`, `  Health:    ${baseUrl}/health/ready`];
+  if (report.generatedAdminPassword) {
+    lines.push(`  Admin login (shown once, change it): admin / ${report.generatedAdminPassword}`);
+  } else if (report.adminCreated) {
+    lines.push('  Admin login: admin / the ADMIN_PASSWORD you configured');
+  }
+  if (report.demoUsers.length > 0) {
+    lines.push(`  Demo logins (password for all: ${DEMO_PASSWORD}):`);
+    for (const u of report.demoUsers) lines.push(`    ${u.username.padEnd(16)} ${u.role.padEnd(12)} ${u.unit ?? ''}`);
+    lines.push(`  Try: curl -s -X POST ${baseUrl}/api/v1/auth/login -H 'content-type: application/json' -d '{"username":"${report.demoUsers[0]!.username}","password":"${DEMO_PASSWORD}"}'`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,91 @@
+// Typed domain errors. Services throw these; one error handler maps them to RFC 9457 problem+json.
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. "body.criteria.2.maxPoints" or "input.percent". */
+  field: string;
+  message: string;
+  code?: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    slug: string,
+    title: string,
+    detail: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.status = status;
+    this.type = problemType(slug);
+    this.title = title;
+    this.extra = extra;
+    this.headers = headers;
+  }
+}
+
+export const problemType = (slug: string) => `urn:par-index:problem:${slug}`;
+
+export class ValidationError extends AppError {
+  constructor(errors: FieldError[], detail = 'The request contains invalid fields.', status = 422) {
+    super(status, 'validation', 'Validation failed', detail, { errors });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'Authentication required.') {
+    super(401, 'unauthorized', 'Unauthorized', detail, {}, { 'www-authenticate': 'Bearer' });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail = 'You are not allowed to do this.') {
+    super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(entity: string, id: string) {
+    super(404, 'not-found', 'Not found', `${entity} '${id}' was not found.`, { entity, id });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super(409, 'conflict', 'Conflict', detail, extra);
+  }
+}
+
+/** An edit attempted outside the lifecycle phase that allows it; `phase` names the current phase. */
+export class PhaseConflictError extends AppError {
+  constructor(phase: string, detail: string) {
+    super(409, 'wrong-phase', 'Not allowed in the current phase', detail, { phase });
+  }
+}
+
+export class PreconditionRequiredError extends AppError {
+  constructor(detail = 'This write requires an If-Match header with the current ETag.') {
+    super(428, 'precondition-required', 'Precondition required', detail);
+  }
+}
+
+export class PreconditionFailedError extends AppError {
+  constructor(currentEtag: string, detail = 'The resource was changed by someone else; reload and try again.') {
+    super(412, 'precondition-failed', 'Precondition failed', detail, { currentEtag });
+  }
+}
+
+export class LockedError extends AppError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(423, 'account-locked', 'Account temporarily locked', detail, { retryAfterSeconds }, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}

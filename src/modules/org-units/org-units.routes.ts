@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { orgUnitKinds } from '../../db/schema.js';
+import { ctxOf, isoDate, problems } from '../../lib/http.js';
+
+const code = z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only');
+
+const orgUnitSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(orgUnitKinds),
+    parentCode: z.string().nullable(),
+    activeFrom: z.string().nullable(),
+    activeTo: z.string().nullable().describe('First day the unit no longer exists (merged or dissolved)'),
+    active: z.boolean().describe('Active today (Asia/Ho_Chi_Minh)'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'OrgUnit' });
+
+const codeParams = z.object({ code: z.string().min(1).max(32) });
+
+export const orgUnitsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const svc = app.services.orgUnits;
+
+  app.get(
+    '/org-units',
+    {
+      schema: {
+        tags: ['directory'],
+        operationId: 'listOrgUnits',
+        summary: 'List org units (unit roles see their own unit only)',
+        querystring: z.strictObject({
+          kind: z.enum(orgUnitKinds).optional(),
+          parentCode: z.string().max(32).optional(),
+          active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+          q: z.string().max(100).optional(),
+        }),
+        response: { 200: z.array(orgUnitSchema), ...problems(400, 401, 403) },
+      },
+    },
+    async (req) => svc.list(ctxOf(req), req.query),
+  );
+
+  app.post(
+    '/org-units',
+    {
+      schema: {
+        tags: ['directory'],
+        operationId: 'createOrgUnit',
+        summary: 'Create an org unit (admin)',
+        body: z.strictObject({
+          code,
+          name: z.string().trim().min(1).max(300),
+          kind: z.enum(orgUnitKinds),
+          parentCode: z.string().max(32).nullable().optional(),
+          activeFrom: isoDate.nullable().optional(),
+          activeTo: isoDate.nullable().optional(),
+        }),
+        response: { 201: orgUnitSchema, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
+  );
+
+  app.get(
+    '/org-units/:code',
+    {
+      schema: { tags: ['directory'], operationId: 'getOrgUnit', params: codeParams, response: { 200: orgUnitSchema, ...problems(401, 404) } },
+    },
+    async (req) => svc.get(ctxOf(req), req.params.code),
+  );
+
+  app.patch(
+    '/org-units/:code',
+    {
+      schema: {
+        tags: ['directory'],
+        operationId: 'updateOrgUnit',
+        summary: 'Update an org unit (admin); the code never changes',
+        params: codeParams,
+        body: z.strictObject({
+          name: z.string().trim().min(1).max(300).optional(),
+          kind: z.enum(orgUnitKinds).optional(),
+          parentCode: z.string().max(32).nullable().optional(),
+          activeFrom: isoDate.nullable().optional(),
+          activeTo: isoDate.nullable().optional(),
+        }),
+        response: { 200: orgUnitSchema, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => svc.update(ctxOf(req), req.params.code, req.body),
+  );
+
+  app.post(
+    '/org-units/:code/deactivate',
+    {
+      schema: {
+        tags: ['directory'],
+        operationId: 'deactivateOrgUnit',
+        summary: 'End a unit (merged or dissolved) from a date; its history stays',
+        params: codeParams,
+        body: z.strictObject({ activeTo: isoDate.optional(), reason: z.string().trim().min(1).max(1000) }),
+        response: { 200: orgUnitSchema, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => svc.deactivate(ctxOf(req), req.params.code, req.body),
+  );
+
+  app.delete(
+    '/org-units/:code',
+    {
+      schema: {
+        tags: ['directory'],
+        operationId: 'deleteOrgUnit',
+        summary: 'Delete a unit nothing refers to (409 otherwise: deactivate it instead)',
+        params: codeParams,
+        response: { 204: z.null(), ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await svc.remove(ctxOf(req), req.params.code);
+      return reply.code(204).send(null);
+    },
+  );
+};

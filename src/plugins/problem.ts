@@ -1,0 +1,103 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, problemType, type FieldError } from '../lib/errors.js';
+
+export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  body: { type: string; title: string; detail: string } & Record<string, unknown>,
+) {
+  return reply
+    .code(status)
+    .type(PROBLEM_JSON)
+    .send({ ...body, status, instance: request.id });
+}
+
+/** "/criteria/2/maxPoints" in context "body" → "body.criteria.2.maxPoints". */
+function fieldOf(context: string | undefined, instancePath: string | undefined, missing?: string): string {
+  const parts = (instancePath ?? '').split('/').filter(Boolean);
+  if (missing) parts.push(missing);
+  return [context ?? 'body', ...parts].join('.');
+}
+
+const pgCodes: Record<string, { status: number; slug: string; title: string; detail: string }> = {
+  '23505': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'An object with the same identifier already exists.' },
+  '23503': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'The object is referenced by, or refers to, another object that does not allow this change.' },
+  '23514': { status: 422, slug: 'validation', title: 'Validation failed', detail: 'The values violate a data rule.' },
+  '40001': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'A concurrent change conflicted with this one; retry.' },
+  '40P01': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'A concurrent change conflicted with this one; retry.' },
+};
+
+function pgCodeOf(err: unknown): string | undefined {
+  let e: unknown = err;
+  // drizzle wraps driver errors in DrizzleQueryError with the driver error as `cause`.
+  for (let i = 0; i < 3 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function registerProblemHandlers(app: FastifyInstance) {
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, 404, {
+      type: problemType('not-found'),
+      title: 'Not found',
+      detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
+    }),
+  );
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors: FieldError[] = err.validation.map((v) => {
+        const issue = (v.params as { issue?: { code?: string; path?: PropertyKey[] } }).issue;
+        return { field: fieldOf(err.validationContext, v.instancePath), message: v.message ?? 'invalid', code: issue?.code };
+      });
+      request.log.info({ errors }, 'request validation failed');
+      return sendProblem(reply, request, 400, {
+        type: problemType('validation'),
+        title: 'Validation failed',
+        detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+        errors,
+      });
+    }
+    if (err instanceof AppError) {
+      if (err.status === 401 || err.status === 403 || err.status === 423) {
+        request.log.warn({ status: err.status, detail: err.message, user: request.actor?.username }, 'access denied');
+      }
+      reply.headers(err.headers);
+      return sendProblem(reply, request, err.status, { type: err.type, title: err.title, detail: err.message, ...err.extra });
+    }
+    const pgCode = pgCodeOf(err);
+    if (pgCode && pgCodes[pgCode]) {
+      const p = pgCodes[pgCode];
+      request.log.info({ pgCode }, 'database constraint mapped to problem');
+      return sendProblem(reply, request, p.status, { type: problemType(p.slug), title: p.title, detail: p.detail });
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, unsupported media type, body too large, rate limit...
+      return sendProblem(reply, request, err.statusCode, {
+        type: problemType(err.statusCode === 429 ? 'rate-limited' : 'bad-request'),
+        title: err.statusCode === 429 ? 'Too many requests' : err.statusCode === 413 ? 'Payload too large' : 'Bad request',
+        detail: err.message,
+      });
+    } else {
+      request.log.error({ err }, 'unhandled error');
+    }
+    // Never leak SQL, stacks or internals; the request id lets the operator find the log line.
+    return sendProblem(reply, request, 500, {
+      type: problemType('internal'),
+      title: 'Internal server error',
+      detail: `An unexpected error occurred. Quote request id ${request.id} when reporting it.`,
+    });
+  });
+}
+
+/** Shared zod-free JSON schema shape for documenting problem responses. */
+export { problemType };
