@@ -53,9 +53,13 @@ export function registerProblemHandlers(app: FastifyInstance) {
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const errors: FieldError[] = err.validation.map((v) => {
-        const issue = (v.params as { issue?: { code?: string; path?: PropertyKey[] } }).issue;
-        return { field: fieldOf(err.validationContext, v.instancePath), message: v.message ?? 'invalid', code: issue?.code };
+      const errors: FieldError[] = err.validation.flatMap((v) => {
+        const keys = (v.params as { keys?: unknown }).keys;
+        // An unknown field is named itself, so a client sees which of its fields is not accepted.
+        if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+          return keys.map((k) => ({ field: fieldOf(err.validationContext, v.instancePath, String(k)), message: 'is not an accepted field', code: v.keyword }));
+        }
+        return [{ field: fieldOf(err.validationContext, v.instancePath), message: v.message ?? 'invalid', code: v.keyword }];
       });
       request.log.info({ errors }, 'request validation failed');
       return sendProblem(reply, request, 400, {

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootstrap, describeLogins } from '../../src/bootstrap.js';
+import { DEMO_PASSWORD, demoUnits, demoUsers } from '../../src/demo/seed.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('start-up bootstrap', () => {
+  it('creates admin with ADMIN_PASSWORD and seeds the demo city once', async () => {
+    t = await createTestApp({ env: { ADMIN_PASSWORD: 'configured-admin-pw', DEMO_DATA: 'true' } });
+    const first = await bootstrap(t.app);
+    expect(first).toMatchObject({ adminCreated: true, demoSeeded: true });
+    expect(first.generatedAdminPassword).toBeUndefined();
+    expect(await t.login('admin', 'configured-admin-pw')).toMatch(/^par_/);
+
+    // Every demo login printed at start works.
+    for (const u of first.demoUsers) {
+      const token = await t.login(u.username, DEMO_PASSWORD);
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(me.json().role).toBe(u.role);
+    }
+    expect(first.demoUsers.map((u) => u.role).sort()).toEqual(expect.arrayContaining(['coordinator', 'appraiser', 'unit_editor', 'unit_head']));
+
+    const second = await bootstrap(t.app);
+    expect(second).toMatchObject({ adminCreated: false, demoSeeded: false });
+    expect(second.demoUsers).toHaveLength(demoUsers.length);
+    const units = await t.app.inject({ method: 'GET', url: '/api/v1/org-units', headers: { authorization: `Bearer ${await t.login('noivu', DEMO_PASSWORD)}` } });
+    expect(units.json()).toHaveLength(demoUnits.length);
+  });
+
+  it('demo city has the coordinating office, the five appraising offices, ~12 departments and ~10 wards', () => {
+    const names = demoUnits.map((u) => u.name);
+    for (const office of ['Phòng Nội vụ', 'Văn phòng HĐND và UBND thành phố', 'Phòng Tư pháp', 'Phòng Văn hóa và Thông tin', 'Phòng Tài chính - Kế hoạch']) {
+      expect(names).toContain(office);
+    }
+    expect(demoUnits.filter((u) => u.kind === 'department')).toHaveLength(12);
+    expect(demoUnits.filter((u) => u.kind === 'commune')).toHaveLength(10);
+  });
+
+  it('generates and reports a random admin password once when none is configured; no demo on request', async () => {
+    t = await createTestApp({ env: { DEMO_DATA: 'false' } });
+    const report = await bootstrap(t.app);
+    expect(report.demoSeeded).toBe(false);
+    expect(report.generatedAdminPassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(await t.login('admin', report.generatedAdminPassword!)).toMatch(/^par_/);
+    expect(describeLogins(report, 'http://localhost:3000')).toContain(`admin / ${report.generatedAdminPassword}`);
+    expect((await bootstrap(t.app)).generatedAdminPassword).toBeUndefined();
+  });
+});
