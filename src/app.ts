@@ -22,16 +22,30 @@ import { registerProblemHandlers, sendProblem } from './plugins/problem.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
+import { frameworksRoutes } from './modules/frameworks/frameworks.routes.js';
+import { createFrameworksService, type FrameworksService } from './modules/frameworks/frameworks.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { orgUnitsRoutes } from './modules/org-units/org-units.routes.js';
 import { createOrgUnitsService, type OrgUnitsService } from './modules/org-units/org-units.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import multipart from '@fastify/multipart';
+import { createBlobStore, type BlobStore } from './lib/blobs/index.js';
+import { assessmentsRoutes } from './modules/assessments/assessments.routes.js';
+import { createAssessmentsService, type AssessmentsService } from './modules/assessments/assessments.service.js';
+import { roundsRoutes } from './modules/rounds/rounds.routes.js';
+import { resultsRoutes } from './modules/results/results.routes.js';
+import { createResultsService, type ResultsService } from './modules/results/results.service.js';
+import { createRoundsService, type RoundsService } from './modules/rounds/rounds.service.js';
 import { createUsersService, type UsersService } from './modules/users/users.service.js';
 
 export interface Services {
   auth: AuthService;
   orgUnits: OrgUnitsService;
   users: UsersService;
+  frameworks: FrameworksService;
+  rounds: RoundsService;
+  assessments: AssessmentsService;
+  results: ResultsService;
 }
 
 declare module 'fastify' {
@@ -39,6 +53,7 @@ declare module 'fastify' {
     appConfig: Config;
     database: Database;
     clock: Clock;
+    blobStore: BlobStore;
     services: Services;
   }
   interface FastifyRequest {
@@ -56,6 +71,8 @@ export interface AppDeps {
   /** A pino logger, or false to log nothing (tests). Defaults to a pino logger at config.logLevel. */
   logger?: FastifyBaseLogger | false;
   clock?: Clock;
+  /** Evidence file storage; defaults to the configured store (local directory under DATA_DIR, or S3). */
+  blobStore?: BlobStore;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -84,6 +101,8 @@ function genReqId(req: IncomingMessage): string {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
+  const blobStore = deps.blobStore ?? createBlobStore({ dataDir: config.dataDir, s3: config.s3 });
+  const ownsBlobStore = !deps.blobStore;
 
   const loggerOptions: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> =
     deps.logger === false
@@ -112,16 +131,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('appConfig', config);
   app.decorate('database', database);
   app.decorate('clock', clock);
+  app.decorate('blobStore', blobStore);
   app.decorateRequest('actor', null);
 
   const auth = createAuthService({ database, config, log: app.log });
+  const results = createResultsService({ database });
   app.decorate('services', {
     auth,
     orgUnits: createOrgUnitsService({ database }),
     users: createUsersService({ database }),
+    frameworks: createFrameworksService({ database }),
+    rounds: createRoundsService({ database, guards: [results.councilReviewGuard] }),
+    assessments: createAssessmentsService({ database, blobStore, config }),
+    results,
   } satisfies Services);
 
   registerProblemHandlers(app);
+  if (ownsBlobStore) app.addHook('onClose', async () => blobStore.close());
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -151,6 +177,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     },
   });
+
+  // Evidence uploads stream through; the per-file cap is enforced again while storing.
+  await app.register(multipart, { limits: { fileSize: config.evidenceMaxBytes + 1, files: 1, fields: 5, parts: 6 } });
 
   await app.register(swagger, {
     openapi: {
@@ -197,6 +226,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(orgUnitsRoutes);
       await api.register(usersRoutes);
       await api.register(auditRoutes);
+      await api.register(frameworksRoutes);
+      await api.register(roundsRoutes);
+      await api.register(assessmentsRoutes);
+      await api.register(resultsRoutes);
     },
     { prefix: API_PREFIX },
   );

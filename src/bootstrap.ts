@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { isEmptyDatabase } from './db/client.js';
+import { assessmentsRepo } from './modules/assessments/assessments.repo.js';
 import { DEMO_PASSWORD, listDemoUsers, seedDemoData } from './demo/seed.js';
 
 export interface BootstrapReport {
@@ -9,13 +10,24 @@ export interface BootstrapReport {
   generatedAdminPassword?: string;
   demoSeeded: boolean;
   demoUsers: { username: string; role: string; unit: string | null }[];
+  sweep: { tempRemoved: number; orphansRemoved: number };
+}
+
+/**
+ * Removes evidence files no row refers to: leftovers of an upload killed between storing the file and committing
+ * its row. The embedded database has one process, so everything unreferenced goes; on a shared PostgreSQL another
+ * instance may be mid-upload, so only files older than an hour are touched.
+ */
+export function sweepEvidence(app: FastifyInstance) {
+  const olderThanMs = app.database.driver === 'pglite' ? 0 : 3_600_000;
+  return app.blobStore.sweep((keys) => assessmentsRepo.blobKeysIn(app.database.db, keys), { olderThanMs, now: app.clock() });
 }
 
 /** Start-up duties: an admin must exist; the embedded default gets a demo city when the database is new. */
 export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> {
   const { config, services } = { config: app.appConfig, services: app.services };
   const ctx = { actor: null, requestId: 'bootstrap', now: app.clock() };
-  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [] };
+  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [], sweep: await sweepEvidence(app) };
 
   const fresh = await isEmptyDatabase(app.database.db);
   if (config.demoData && fresh) {

@@ -23,6 +23,15 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  EVIDENCE_MAX_MB: z.coerce.number().positive().max(1024).default(20),
+  EVIDENCE_MAX_FILES_PER_ITEM: z.coerce.number().int().positive().max(100).default(10),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_PREFIX: z.string().default('evidence/'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -44,6 +53,20 @@ export interface Config {
   loginMaxFailures: number;
   loginLockMs: number;
   loginRateLimitPerMinute: number;
+  evidenceMaxBytes: number;
+  evidenceMaxFilesPerItem: number;
+  /** S3-compatible evidence store; undefined = a directory under dataDir. */
+  s3:
+    | {
+        bucket: string;
+        region: string;
+        endpoint?: string;
+        forcePathStyle: boolean;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+        prefix: string;
+      }
+    | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -84,5 +107,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    evidenceMaxBytes: Math.round(e.EVIDENCE_MAX_MB * 1024 * 1024),
+    evidenceMaxFilesPerItem: e.EVIDENCE_MAX_FILES_PER_ITEM,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          prefix: e.S3_PREFIX,
+          ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+          ...(e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID } : {}),
+          ...(e.S3_SECRET_ACCESS_KEY ? { secretAccessKey: e.S3_SECRET_ACCESS_KEY } : {}),
+        }
+      : undefined,
   };
 }

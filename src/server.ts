@@ -2,7 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { buildApp, redactPaths } from './app.js';
-import { bootstrap, describeLogins } from './bootstrap.js';
+import { bootstrap, describeLogins, sweepEvidence } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 
@@ -24,10 +24,16 @@ logger.info({ driver: database.driver }, 'database migrated');
 
 const app = await buildApp({ config, database, logger });
 const report = await bootstrap(app);
+if (report.sweep.orphansRemoved || report.sweep.tempRemoved) app.log.info(report.sweep, 'removed evidence files left by interrupted uploads');
+const sweeper = setInterval(() => {
+  sweepEvidence(app).catch((err) => app.log.warn({ err }, 'evidence sweep failed'));
+}, 3_600_000);
+sweeper.unref();
 
 closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal }, 'shutting down');
+  clearInterval(sweeper);
   await app.close();
   await database.close();
 });

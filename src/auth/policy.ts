@@ -1,25 +1,72 @@
-// One authorisation mechanism for every object: a role grants an action either on everything ('all')
-// or only on objects of the actor's own unit ('own_unit'). Services call `authorize` with the object's
-// unit; list queries call `scopeOf` to filter. Later modules add their actions to `grants`.
+// One authorisation mechanism for every object: a role grants an action either on everything ('all'),
+// only on objects of the actor's own unit ('own_unit'), or (appraisers) only on the reform areas they are
+// assigned to in a round ('assigned_areas', resolved by the service that knows the assignments).
+// Services call `authorize` with the object's unit; list queries call `scopeOf` to filter.
 import type { Role } from '../db/schema.js';
 import type { Actor } from '../lib/context.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 
-export type Scope = 'all' | 'own_unit';
+export type Scope = 'all' | 'own_unit' | 'assigned_areas';
 
 export type Action =
   | 'org_unit.read'
   | 'org_unit.write'
   | 'user.read'
   | 'user.write'
-  | 'audit.read';
+  | 'audit.read'
+  | 'framework.read'
+  | 'framework.write'
+  | 'round.read'
+  | 'round.manage'
+  | 'assessment.read'
+  | 'assessment.edit_self'
+  | 'assessment.submit';
 
 const grants: Record<Role, Partial<Record<Action, Scope>>> = {
-  admin: { 'org_unit.read': 'all', 'org_unit.write': 'all', 'user.read': 'all', 'user.write': 'all', 'audit.read': 'all' },
-  coordinator: { 'org_unit.read': 'all', 'user.read': 'all', 'audit.read': 'all' },
-  appraiser: { 'org_unit.read': 'all', 'user.read': 'own_unit' },
-  unit_editor: { 'org_unit.read': 'own_unit', 'user.read': 'own_unit' },
-  unit_head: { 'org_unit.read': 'own_unit', 'user.read': 'own_unit' },
+  admin: {
+    'org_unit.read': 'all',
+    'org_unit.write': 'all',
+    'user.read': 'all',
+    'user.write': 'all',
+    'audit.read': 'all',
+    'framework.read': 'all',
+    'framework.write': 'all',
+    'round.read': 'all',
+  },
+  coordinator: {
+    'org_unit.read': 'all',
+    'user.read': 'all',
+    'audit.read': 'all',
+    'framework.read': 'all',
+    'framework.write': 'all',
+    'round.read': 'all',
+    'round.manage': 'all',
+    'assessment.read': 'all',
+  },
+  appraiser: {
+    'org_unit.read': 'all',
+    'user.read': 'own_unit',
+    'framework.read': 'all',
+    'round.read': 'all',
+    'assessment.read': 'assigned_areas',
+  },
+  unit_editor: {
+    'org_unit.read': 'own_unit',
+    'user.read': 'own_unit',
+    'framework.read': 'all',
+    'round.read': 'all',
+    'assessment.read': 'own_unit',
+    'assessment.edit_self': 'own_unit',
+  },
+  unit_head: {
+    'org_unit.read': 'own_unit',
+    'user.read': 'own_unit',
+    'framework.read': 'all',
+    'round.read': 'all',
+    'assessment.read': 'own_unit',
+    'assessment.edit_self': 'own_unit',
+    'assessment.submit': 'own_unit',
+  },
 };
 
 export function scopeOf(actor: Actor, action: Action): Scope | null {
@@ -44,7 +91,7 @@ export function authorize(
 ): void {
   const scope = scopeOf(actor, action);
   if (!scope) throw new ForbiddenError(`Role '${actor.role}' may not perform '${action}'.`);
-  if (scope === 'own_unit' && target && !can(actor, action, target)) {
+  if (scope !== 'all' && target?.unitCode !== undefined && !can(actor, action, target)) {
     throw new NotFoundError(target.entity ?? 'Object', target.id ?? '?');
   }
 }

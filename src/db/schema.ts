@@ -9,7 +9,9 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -109,4 +111,329 @@ export const auditEvents = pgTable(
     index('audit_actor_idx').on(t.actorUsername),
     index('audit_at_idx').on(t.at),
   ],
+);
+
+export const frameworkStatuses = ['draft', 'published'] as const;
+export type FrameworkStatus = (typeof frameworkStatuses)[number];
+
+/**
+ * Bộ tiêu chí: a versioned criteria set (SPEC §3, §9). `criteria` and `bands` hold the validated document;
+ * a published framework is immutable (the service answers 409 and a trigger refuses any change).
+ */
+export const frameworks = pgTable(
+  'frameworks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    /** Stable across years and versions ("XA" for XA-2024, XA-2025): year-over-year comparison follows it. */
+    lineage: text('lineage').notNull(),
+    name: text('name').notNull(),
+    year: integer('year').notNull(),
+    legalBasis: text('legal_basis'),
+    status: text('status', { enum: frameworkStatuses }).notNull().default('draft'),
+    /** 1, 2, … within (lineage, year). */
+    version: integer('version').notNull(),
+    bonusCap: numeric('bonus_cap', { precision: 8, scale: 2 }).notNull(),
+    penaltyCap: numeric('penalty_cap', { precision: 8, scale: 2 }).notNull(),
+    capIndexAt100: boolean('cap_index_at_100').notNull().default(true),
+    surveyOptional: boolean('survey_optional').notNull().default(false),
+    bands: jsonb('bands').$type<unknown[]>().notNull(),
+    criteria: jsonb('criteria').$type<unknown[]>().notNull(),
+    clonedFrom: text('cloned_from'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    publishedAt: ts('published_at'),
+  },
+  (t) => [
+    uniqueIndex('frameworks_code_uq').on(t.code),
+    uniqueIndex('frameworks_lineage_year_version_uq').on(t.lineage, t.year, t.version),
+    index('frameworks_year_idx').on(t.year),
+    check('frameworks_caps_non_negative', sql`${t.bonusCap} >= 0 and ${t.penaltyCap} >= 0`),
+    check('frameworks_published_at', sql`(${t.status} = 'published') = (${t.publishedAt} is not null)`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rounds (đợt đánh giá) and assessments (one per unit per round, one item per leaf criterion).
+
+export const roundPhases = ['draft', 'self_assessment', 'appraisal', 'explanation', 'final_appraisal', 'council_review', 'published'] as const;
+export type RoundPhase = (typeof roundPhases)[number];
+
+export const rounds = pgTable('rounds', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  year: integer('year').notNull(),
+  name: text('name').notNull(),
+  phase: text('phase', { enum: roundPhases }).notNull().default('draft'),
+  /** Last day (inclusive, Asia/Ho_Chi_Minh) of each phase: { self_assessment: 'YYYY-MM-DD', … }. */
+  schedule: jsonb('schedule').$type<Partial<Record<RoundPhase, string>>>().notNull(),
+  phaseChangedAt: ts('phase_changed_at'),
+  createdBy: text('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const roundGroups = pgTable(
+  'round_groups',
+  {
+    roundId: uuid('round_id').notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    frameworkCode: text('framework_code').notNull().references(() => frameworks.code, { onDelete: 'restrict' }),
+    /** Member units; their assessments are created when the round opens. */
+    unitCodes: jsonb('unit_codes').$type<string[]>().notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.code] })],
+);
+
+/** Appraiser assignments: which areas of which group's framework a council member appraises. */
+export const roundAppraisers = pgTable(
+  'round_appraisers',
+  {
+    roundId: uuid('round_id').notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'restrict' }),
+    groupCode: text('group_code').notNull(),
+    areaCode: text('area_code').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.userId, t.groupCode, t.areaCode] })],
+);
+
+export const assessmentStatuses = ['open', 'submitted'] as const;
+
+export const assessments = pgTable(
+  'assessments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roundId: uuid('round_id').notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+    groupCode: text('group_code').notNull(),
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    frameworkCode: text('framework_code').notNull().references(() => frameworks.code, { onDelete: 'restrict' }),
+    position: integer('position').notNull().default(0),
+    status: text('status', { enum: assessmentStatuses }).notNull().default('open'),
+    submittedAt: ts('submitted_at'),
+    submittedBy: text('submitted_by'),
+    sentBackAt: ts('sent_back_at'),
+    sentBackReason: text('sent_back_reason'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('assessments_round_unit_uq').on(t.roundId, t.unitCode), index('assessments_round_group_idx').on(t.roundId, t.groupCode)],
+);
+
+/** Per-unit deadline extension of one phase (gia hạn), with the reason. */
+export const deadlineExtensions = pgTable(
+  'deadline_extensions',
+  {
+    assessmentId: uuid('assessment_id').notNull().references(() => assessments.id, { onDelete: 'cascade' }),
+    phase: text('phase', { enum: roundPhases }).notNull(),
+    until: date('until', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.assessmentId, t.phase] })],
+);
+
+export const assessmentItems = pgTable(
+  'assessment_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assessmentId: uuid('assessment_id').notNull().references(() => assessments.id, { onDelete: 'cascade' }),
+    criterionCode: text('criterion_code').notNull(),
+    areaCode: text('area_code').notNull(),
+    position: integer('position').notNull(),
+    /** Optimistic concurrency: bumped on every change; the ETag is derived from it. */
+    version: integer('version').notNull().default(1),
+    selfInput: jsonb('self_input'),
+    selfPoints: numeric('self_points', { precision: 8, scale: 2 }),
+    notApplicable: boolean('not_applicable').notNull().default(false),
+    note: text('note'),
+    selfUpdatedAt: ts('self_updated_at'),
+    selfUpdatedBy: text('self_updated_by'),
+    // Appraisal, explanation and final decision (council).
+    appraisalPoints: numeric('appraisal_points', { precision: 8, scale: 2 }),
+    appraisalComment: text('appraisal_comment'),
+    naConfirmed: boolean('na_confirmed'),
+    explanationRequested: boolean('explanation_requested').notNull().default(false),
+    appraisedBy: text('appraised_by'),
+    appraisedAt: ts('appraised_at'),
+    explanationText: text('explanation_text'),
+    explainedAt: ts('explained_at'),
+    explainedBy: text('explained_by'),
+    finalPoints: numeric('final_points', { precision: 8, scale: 2 }),
+    finalComment: text('final_comment'),
+    /** Set when the coordinator confirmed the self points of an item nobody appraised (with the reason). */
+    selfConfirmedBy: text('self_confirmed_by'),
+    selfConfirmedAt: ts('self_confirmed_at'),
+    selfConfirmedReason: text('self_confirmed_reason'),
+    finalizedBy: text('finalized_by'),
+    finalizedAt: ts('finalized_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('assessment_items_uq').on(t.assessmentId, t.criterionCode), index('assessment_items_area_idx').on(t.assessmentId, t.areaCode)],
+);
+
+/** Append-only history of every change to an item (self → appraisal → explanation → final, evidence). */
+export const itemHistory = pgTable(
+  'item_history',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    itemId: uuid('item_id').notNull().references(() => assessmentItems.id, { onDelete: 'cascade' }),
+    at: ts('at').notNull(),
+    kind: text('kind').notNull(),
+    actorUsername: text('actor_username'),
+    actorRole: text('actor_role'),
+    actorUnitCode: text('actor_unit_code'),
+    data: jsonb('data'),
+    comment: text('comment'),
+  },
+  (t) => [index('item_history_item_idx').on(t.itemId)],
+);
+
+export const evidenceKinds = ['file', 'document'] as const;
+
+/** Tài liệu kiểm chứng: an uploaded file (bytes in the blob store) or a reference to an official document. */
+export const evidence = pgTable(
+  'evidence',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    itemId: uuid('item_id').notNull().references(() => assessmentItems.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: evidenceKinds }).notNull(),
+    phase: text('phase', { enum: roundPhases }).notNull(),
+    blobKey: text('blob_key'),
+    filename: text('filename'),
+    mime: text('mime'),
+    size: integer('size'),
+    sha256: text('sha256'),
+    docNumber: text('doc_number'),
+    docDate: date('doc_date', { mode: 'string' }),
+    issuer: text('issuer'),
+    title: text('title'),
+    url: text('url'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('evidence_item_idx').on(t.itemId), uniqueIndex('evidence_blob_uq').on(t.blobKey)],
+);
+
+/** Idempotency-Key records: the first successful response of a keyed request, replayed for repeats. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    scope: text('scope').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    response: jsonb('response'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Surveys (khảo sát): satisfaction (SIPAS-style) and sociological questionnaires, their responses, and the
+// respondents' optional personal data kept apart from the answers.
+
+export const surveyKinds = ['satisfaction', 'sociological'] as const;
+export const surveyStatuses = ['draft', 'published'] as const;
+
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: surveyKinds }).notNull(),
+    year: integer('year'),
+    status: text('status', { enum: surveyStatuses }).notNull().default('draft'),
+    version: integer('version').notNull().default(1),
+    minResponses: integer('min_responses').notNull().default(0),
+    /** dimensions → questions → options (value in [0, 1] or null), weights: the validated definition. */
+    definition: jsonb('definition').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    publishedAt: ts('published_at'),
+  },
+  (t) => [uniqueIndex('surveys_code_uq').on(t.code)],
+);
+
+export const responseSources = ['form', 'import'] as const;
+
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    surveyId: uuid('survey_id').notNull().references(() => surveys.id, { onDelete: 'restrict' }),
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    /** Client-generated id (form) or instanceID/_uuid/id (import): the idempotency key. */
+    responseId: text('response_id').notNull(),
+    source: text('source', { enum: responseSources }).notNull(),
+    /** { questionCode: optionCode } */
+    answers: jsonb('answers').$type<Record<string, string>>().notNull(),
+    submittedAt: ts('submitted_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('survey_responses_uq').on(t.surveyId, t.responseId), index('survey_responses_unit_idx').on(t.surveyId, t.unitCode)],
+);
+
+/** Optional demographics, stored apart from the answers, never published, purged after the retention period. */
+export const surveyRespondents = pgTable('survey_respondents', {
+  responseId: uuid('response_id')
+    .primaryKey()
+    .references(() => surveyResponses.id, { onDelete: 'cascade' }),
+  sex: text('sex'),
+  ageBand: text('age_band'),
+  occupation: text('occupation'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Publications (công bố): immutable, signed snapshots of a round's results.
+
+export const publications = pgTable(
+  'publications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roundId: uuid('round_id').notNull().references(() => rounds.id, { onDelete: 'restrict' }),
+    year: integer('year').notNull(),
+    decisionNumber: text('decision_number').notNull(),
+    decisionDate: date('decision_date', { mode: 'string' }).notNull(),
+    publishedAt: ts('published_at').notNull(),
+    /** The snapshot exactly as hashed and signed: RFC 8785 canonical JSON text. */
+    snapshot: text('snapshot').notNull(),
+    hash: text('hash').notNull(),
+    signature: text('signature').notNull(),
+    keyId: text('key_id').notNull(),
+    /** Hash of the publication before this one (any round): the chain of everything ever published. */
+    prevHash: text('prev_hash').notNull(),
+    /** A correction supersedes an earlier publication of the same round, with a reason. */
+    supersedesId: uuid('supersedes_id').references((): any => publications.id, { onDelete: 'restrict' }),
+    reason: text('reason'),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('publications_round_idx').on(t.roundId), index('publications_year_idx').on(t.year), uniqueIndex('publications_supersedes_uq').on(t.supersedesId)],
+);
+
+/** One row per unit of a publication, for year-over-year history and previous-index look-ups. */
+export const publicationRows = pgTable(
+  'publication_rows',
+  {
+    publicationId: uuid('publication_id').notNull().references(() => publications.id, { onDelete: 'restrict' }),
+    groupCode: text('group_code').notNull(),
+    unitCode: text('unit_code').notNull(),
+    unitName: text('unit_name').notNull(),
+    year: integer('year').notNull(),
+    frameworkCode: text('framework_code').notNull(),
+    lineage: text('lineage').notNull(),
+    total: numeric('total', { precision: 10, scale: 2 }).notNull(),
+    max: numeric('max', { precision: 10, scale: 2 }).notNull(),
+    index: numeric('index', { precision: 7, scale: 2 }),
+    rank: integer('rank'),
+    band: text('band'),
+    bandLabel: text('band_label'),
+  },
+  (t) => [primaryKey({ columns: [t.publicationId, t.unitCode] }), index('publication_rows_unit_idx').on(t.unitCode, t.lineage, t.year)],
 );

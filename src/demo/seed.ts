@@ -6,6 +6,8 @@ import { orgUnitsRepo } from '../modules/org-units/org-units.repo.js';
 import { recordAudit } from '../lib/audit.js';
 import type { SystemCtx } from '../lib/context.js';
 import { usersRepo } from '../modules/users/users.repo.js';
+import pb2025 from './frameworks/pb-2025.json' with { type: 'json' };
+import xa2025 from './frameworks/xa-2025.json' with { type: 'json' };
 
 export const DEMO_PASSWORD = 'cchc-demo-2025';
 
@@ -51,6 +53,9 @@ export const demoUsers: { username: string; displayName: string; role: Role; org
   { username: 'pah.chutich', displayName: 'Đặng Quốc Bảo (Chủ tịch UBND Phường An Hòa)', role: 'unit_head', orgUnitCode: 'PAH' },
 ];
 
+/** Criteria sets of the demo city: departments (PB-2025) and communes/wards (XA-2025), published. */
+export const demoFrameworks: unknown[] = [pb2025, xa2025];
+
 export async function seedDemoData(app: FastifyInstance, ctx: SystemCtx) {
   const db = app.database.db;
   await db.transaction(async (tx) => {
@@ -60,6 +65,7 @@ export async function seedDemoData(app: FastifyInstance, ctx: SystemCtx) {
     }
   });
   for (const u of demoUsers) await app.services.users.createAsSystem(ctx, { ...u, password: DEMO_PASSWORD });
+  for (const fw of demoFrameworks) await app.services.frameworks.installPublished(ctx, fw);
   return listDemoUsers(app);
 }
 

@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pdfBytes } from '../fixtures/blobs/samples.js';
 import { bootstrap, describeLogins } from '../../src/bootstrap.js';
 import { DEMO_PASSWORD, demoUnits, demoUsers } from '../../src/demo/seed.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { onRealPostgres } from '../helpers/db.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -39,6 +42,21 @@ describe('start-up bootstrap', () => {
     }
     expect(demoUnits.filter((u) => u.kind === 'department')).toHaveLength(12);
     expect(demoUnits.filter((u) => u.kind === 'commune')).toHaveLength(10);
+  });
+
+  it('removes evidence files that no row refers to (an upload killed before its commit)', async () => {
+    let offsetMs = 0;
+    t = await createTestApp({ env: { DEMO_DATA: 'false' }, clock: () => new Date(Date.now() + offsetMs) });
+    const orphan = await t.app.blobStore.put(Readable.from([pdfBytes()]), { maxBytes: 1_000_000 });
+    if (onRealPostgres) {
+      // Another instance may be mid-upload on a shared database: a fresh file is left alone for an hour.
+      expect((await bootstrap(t.app)).sweep.orphansRemoved).toBe(0);
+      expect(await t.app.blobStore.get(orphan.key)).toBeDefined();
+      offsetMs = 2 * 3_600_000;
+    }
+    const report = await bootstrap(t.app);
+    expect(report.sweep.orphansRemoved).toBe(1);
+    await expect(t.app.blobStore.get(orphan.key)).rejects.toThrow();
   });
 
   it('generates and reports a random admin password once when none is configured; no demo on request', async () => {

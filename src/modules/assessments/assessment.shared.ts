@@ -1,0 +1,100 @@
+// What the assessment endpoints share: who may see an assessment and how items and evidence are shown.
+import type { Db } from '../../db/client.js';
+import { scopeOf } from '../../auth/policy.js';
+import type { Actor } from '../../lib/context.js';
+import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import type { Criterion } from '../frameworks/frameworks.document.js';
+import { roundsRepo, type RoundRow } from '../rounds/rounds.repo.js';
+import type { AssessmentRow, EvidenceRow, HistoryRow, ItemRow } from './assessments.repo.js';
+// ---------------------------------------------------------------------------------------------------------------
+// Who may see and do what on one assessment.
+
+export interface Access {
+  kind: 'coordinator' | 'unit' | 'appraiser';
+  /** Areas an appraiser is assigned to in this unit's group; null = all areas. */
+  areas: Set<string> | null;
+  canEditSelf: boolean;
+  canSubmit: boolean;
+}
+
+export async function accessOf(db: Db, actor: Actor, round: RoundRow, a: AssessmentRow): Promise<Access> {
+  const scope = scopeOf(actor, 'assessment.read');
+  const id = `${round.id}/${a.unitCode}`;
+  if (scope === 'all') return { kind: 'coordinator', areas: null, canEditSelf: false, canSubmit: false };
+  if (scope === 'own_unit') {
+    if (actor.orgUnitCode !== a.unitCode) throw new NotFoundError('Assessment', id);
+    const editSelf = scopeOf(actor, 'assessment.edit_self') !== null;
+    const submit = scopeOf(actor, 'assessment.submit') !== null;
+    return { kind: 'unit', areas: null, canEditSelf: editSelf, canSubmit: submit };
+  }
+  if (scope === 'assigned_areas') {
+    // Appraisers see submitted work of other units, only in the areas they are assigned to appraise.
+    if (actor.orgUnitCode === a.unitCode) throw new ForbiddenError('An appraiser never appraises their own unit.');
+    if (a.status !== 'submitted' && round.phase === 'self_assessment') throw new NotFoundError('Assessment', id);
+    const rows = await roundsRepo.appraiserAssignments(db, round.id, actor.userId);
+    const areas = new Set(rows.filter((r) => r.groupCode === a.groupCode).map((r) => r.areaCode));
+    if (areas.size === 0) throw new NotFoundError('Assessment', id);
+    return { kind: 'appraiser', areas, canEditSelf: false, canSubmit: false };
+  }
+  throw new ForbiddenError(`Role '${actor.role}' may not read assessments.`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Views.
+
+export const etagOf = (item: Pick<ItemRow, 'id' | 'version'>) => `"${item.id.slice(0, 8)}-${item.version}"`;
+
+export function matches(ifMatch: string, current: string): boolean {
+  return ifMatch
+    .split(',')
+    .map((s) => s.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === current);
+}
+
+export interface Leaf {
+  node: Criterion;
+  area: Criterion;
+}
+
+export const num = (v: string | null) => (v === null ? null : Number(v));
+
+export function presentEvidence(e: EvidenceRow, base: string) {
+  return e.kind === 'file'
+    ? { id: e.id, kind: 'file' as const, filename: e.filename, mime: e.mime, size: e.size, sha256: e.sha256, downloadUrl: `${base}/evidence/${e.id}`, createdAt: e.createdAt.toISOString(), createdBy: e.createdBy, phase: e.phase }
+    : {
+        id: e.id,
+        kind: 'document' as const,
+        docNumber: e.docNumber,
+        docDate: e.docDate,
+        issuer: e.issuer,
+        title: e.title,
+        url: e.url,
+        createdAt: e.createdAt.toISOString(),
+        createdBy: e.createdBy,
+        phase: e.phase,
+      };
+}
+
+export function presentHistory(h: HistoryRow) {
+  return { at: h.at.toISOString(), kind: h.kind, actor: h.actorUsername, actorRole: h.actorRole, actorUnitCode: h.actorUnitCode, data: h.data, comment: h.comment };
+}
+
+export const itemStatuses = ['empty', 'scored', 'not_applicable', 'appraised', 'explanation_requested', 'explained', 'final'] as const;
+export type ItemStatus = (typeof itemStatuses)[number];
+
+/** Where an item stands in the workflow; council stages only when the viewer may see them. */
+export function itemStatus(item: ItemRow, seesDecisions = true): ItemStatus {
+  if (seesDecisions) {
+    if (item.finalizedAt || item.selfConfirmedAt) return 'final';
+    if (item.explainedAt) return 'explained';
+    if (item.explanationRequested) return 'explanation_requested';
+    if (item.appraisedAt) return 'appraised';
+  }
+  if (item.notApplicable) return 'not_applicable';
+  return item.selfInput === null ? 'empty' : 'scored';
+}
+
+export function missingEvidence(leaf: Leaf, item: ItemRow, evidenceCount: number): boolean {
+  return !!leaf.node.evidence?.required && (leaf.node.source ?? 'self') === 'self' && !item.notApplicable && evidenceCount === 0 && !item.note?.trim();
+}
+
