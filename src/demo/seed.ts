@@ -6,6 +6,7 @@ import { orgUnitsRepo } from '../modules/org-units/org-units.repo.js';
 import { recordAudit } from '../lib/audit.js';
 import type { SystemCtx } from '../lib/context.js';
 import { usersRepo } from '../modules/users/users.repo.js';
+import { seedDemoRound } from './round.js';
 import pb2025 from './frameworks/pb-2025.json' with { type: 'json' };
 import xa2025 from './frameworks/xa-2025.json' with { type: 'json' };
 
@@ -66,6 +67,12 @@ export async function seedDemoData(app: FastifyInstance, ctx: SystemCtx) {
   });
   for (const u of demoUsers) await app.services.users.createAsSystem(ctx, { ...u, password: DEMO_PASSWORD });
   for (const fw of demoFrameworks) await app.services.frameworks.installPublished(ctx, fw);
+  await seedDemoRound(
+    app,
+    ctx,
+    demoUnits.filter((u) => u.kind === 'department').map((u) => u.code),
+    demoUnits.filter((u) => u.kind === 'commune').map((u) => u.code),
+  );
   return listDemoUsers(app);
 }
 

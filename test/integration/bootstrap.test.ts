@@ -5,6 +5,7 @@ import { bootstrap, describeLogins } from '../../src/bootstrap.js';
 import { DEMO_PASSWORD, demoUnits, demoUsers } from '../../src/demo/seed.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { onRealPostgres } from '../helpers/db.js';
+import { vietnamDay } from '../../src/modules/rounds/lifecycle.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -33,6 +34,31 @@ describe('start-up bootstrap', () => {
     expect(second.demoUsers).toHaveLength(demoUsers.length);
     const units = await t.app.inject({ method: 'GET', url: '/api/v1/org-units', headers: { authorization: `Bearer ${await t.login('noivu', DEMO_PASSWORD)}` } });
     expect(units.json()).toHaveLength(demoUnits.length);
+  });
+
+  it('demo round: this year in self-assessment, An Hòa submitted, Phường 1 part-way with evidence', async () => {
+    t = await createTestApp({ env: { DEMO_DATA: 'true' } });
+    await bootstrap(t.app);
+    const coord = { authorization: `Bearer ${await t.login('noivu', DEMO_PASSWORD)}` };
+    const [round] = (await t.app.inject({ method: 'GET', url: '/api/v1/rounds', headers: coord })).json();
+    expect(round).toMatchObject({ year: Number(vietnamDay(new Date()).slice(0, 4)), phase: 'self_assessment' });
+    expect(round.groups.map((g: { frameworkCode: string; unitCodes: string[] }) => [g.frameworkCode, g.unitCodes.length])).toEqual([['PB-2025', 12], ['XA-2025', 10]]);
+    const progress = (await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${round.id}/progress`, headers: coord })).json();
+    const wards = progress.groups.find((g: { code: string }) => g.code === 'XA');
+    const pah = wards.units.find((u: { unitCode: string }) => u.unitCode === 'PAH');
+    const p1 = wards.units.find((u: { unitCode: string }) => u.unitCode === 'P1');
+    expect(pah).toMatchObject({ status: 'submitted', missingEvidence: 0 });
+    expect(pah.itemsDone).toBe(pah.itemsTotal);
+    expect(p1.status).toBe('open');
+    expect(p1.itemsDone).toBeGreaterThan(0);
+    expect(p1.itemsDone).toBeLessThan(p1.itemsTotal);
+    // The clerk can open the evidence file attached to Phường 1's first criterion.
+    const clerk = { authorization: `Bearer ${await t.login('p1.vanthu', DEMO_PASSWORD)}` };
+    const mine = (await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${round.id}/assessments/P1`, headers: clerk })).json();
+    const file = mine.items.flatMap((i: { evidence: { kind: string; downloadUrl?: string }[] }) => i.evidence).find((e: { kind: string }) => e.kind === 'file');
+    const dl = await t.app.inject({ method: 'GET', url: file.downloadUrl, headers: clerk });
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('demo city has the coordinating office, the five appraising offices, ~12 departments and ~10 wards', () => {
