@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { assessmentItems, assessments, deadlineExtensions, frameworks, roundAppraisers, roundGroups, rounds } from '../../db/schema.js';
+import { assessmentItems, assessments, deadlineExtensions, roundAppraisers, roundGroups, rounds } from '../../db/schema.js';
 import type { FrameworkDocument } from '../frameworks/frameworks.document.js';
+import { documentOf, frameworksRepo } from '../frameworks/frameworks.repo.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
 export type RoundGroupRow = typeof roundGroups.$inferSelect;
@@ -53,22 +54,6 @@ export const roundsRepo = {
 
 /** The stored framework document (frameworks table) with its status. */
 export async function loadFramework(db: Db, code: string): Promise<{ status: string; doc: FrameworkDocument } | undefined> {
-  const [row] = await db.select().from(frameworks).where(eq(frameworks.code, code)).limit(1);
-  if (!row) return undefined;
-  return {
-    status: row.status,
-    doc: {
-      code: row.code,
-      lineage: row.lineage,
-      name: row.name,
-      year: row.year,
-      legalBasis: row.legalBasis,
-      bonusCap: Number(row.bonusCap),
-      penaltyCap: Number(row.penaltyCap),
-      surveyOptional: row.surveyOptional,
-      capIndexAt100: row.capIndexAt100,
-      bands: row.bands as FrameworkDocument['bands'],
-      criteria: row.criteria as FrameworkDocument['criteria'],
-    },
-  };
+  const row = await frameworksRepo.find(db, code);
+  return row ? { status: row.status, doc: documentOf(row) } : undefined;
 }
