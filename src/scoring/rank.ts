@@ -6,7 +6,8 @@ import { ScoringInputError } from './errors.js';
 import { bigRationalOfNumber, hundredthsOfNumber, roundDivBig } from './exact.js';
 import type { RankInputRow } from './types.js';
 
-const viCollator = new Intl.Collator('vi');
+// numeric: ward names carry numbers, and a clerk expects "Phường 2" before "Phường 10".
+const viCollator = new Intl.Collator('vi', { numeric: true });
 
 /** Compares two names in Vietnamese collation (the order used for ties and for unranked units). */
 export function compareVietnamese(a: string, b: string): number {

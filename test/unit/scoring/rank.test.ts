@@ -111,8 +111,8 @@ describe('Vietnamese collation of tied names', () => {
     expect([...names].sort(compareVietnamese)).toEqual(['Xã Ma', 'Xã Mà', 'Xã Mả', 'Xã Mã', 'Xã Má', 'Xã Mạ', 'Xã Mai']);
   });
 
-  it('the collator is the plain vi one (digits compared as text: "Phường 10" before "Phường 2")', () => {
-    expect(['Phường 2', 'Phường 10', 'Phường 1'].sort(compareVietnamese)).toEqual(['Phường 1', 'Phường 10', 'Phường 2']);
+  it('numbers in names compare by value: "Phường 2" before "Phường 10"', () => {
+    expect(['Phường 2', 'Phường 10', 'Phường 1'].sort(compareVietnamese)).toEqual(['Phường 1', 'Phường 2', 'Phường 10']);
   });
 
   it('same name → by unit code', () => {
