@@ -5,19 +5,7 @@ import { ValidationError } from '../../lib/errors.js';
 import { ctxOf, isoDate, problems } from '../../lib/http.js';
 import { phases } from '../rounds/lifecycle.js';
 import { itemStatuses } from './assessment.shared.js';
-
-const leafInputSchema = z
-  .strictObject({
-    points: z.number().optional(),
-    value: z.boolean().optional(),
-    option: z.string().max(64).optional(),
-    percent: z.number().optional(),
-    numerator: z.number().optional(),
-    denominator: z.number().optional(),
-    count: z.number().optional(),
-  })
-  .describe('Self input by rule type: manual {points}, binary {value}, options {option}, tiered/proportional {percent} or {numerator, denominator} or {count}')
-  .meta({ id: 'LeafInput' });
+import { leafInputSchema } from '../frameworks/frameworks.schemas.js';
 
 const evidenceSchema = z
   .object({

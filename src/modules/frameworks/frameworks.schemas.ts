@@ -94,7 +94,7 @@ export const diffSchema = z
 
 // ------------------------------------------------------------------------------------------- simulate
 
-const leafInputSchema = z
+export const leafInputSchema = z
   .strictObject({
     points: z.number().optional(),
     value: z.boolean().optional(),
@@ -104,7 +104,8 @@ const leafInputSchema = z
     denominator: z.number().optional(),
     count: z.number().optional(),
   })
-  .describe('Self input by rule type (SPEC §9): manual {points}, binary {value}, options {option}, tiered/proportional {percent} | {numerator, denominator} | {count}');
+  .describe('Self input by rule type (SPEC §9): manual {points}, binary {value}, options {option}, tiered/proportional {percent} | {numerator, denominator} | {count}')
+  .meta({ id: 'LeafInput' });
 
 const leafCode = z.string().min(1).max(32);
 
