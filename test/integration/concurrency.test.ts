@@ -35,6 +35,8 @@ describe(`lost updates (${onRealPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
     expect(codes.filter((c) => c === 412)).toHaveLength(49);
     const winner = results.find((r) => r.statusCode === 200)!.json();
+    // Every loser is told the ETag to reload with, whichever check (header compare or compare-and-set) caught it.
+    for (const r of results.filter((x) => x.statusCode === 412)) expect(r.json().currentEtag).toBe(winner.etag);
     const now = (await t.app.inject({ method: 'GET', url, headers: editor })).json();
     expect(now.note).toBe(winner.note);
     expect(now.selfPoints).toBe(winner.selfPoints);

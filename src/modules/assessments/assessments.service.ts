@@ -357,7 +357,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
           selfUpdatedBy: ctx.actor.username,
           updatedAt: ctx.now,
         });
-        if (!updated) throw new PreconditionFailedError((await assessmentsRepo.item(tx, l.assessment.id, code))!.version.toString());
+        if (!updated) throw new PreconditionFailedError(etagOf((await assessmentsRepo.item(tx, l.assessment.id, code))!));
         const data = { input, points, notApplicable, note };
         await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'self', data, ...historyActor(ctx) });
         await recordAudit(tx, ctx, {
