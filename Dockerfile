@@ -20,7 +20,6 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
-COPY src/demo/frameworks ./src/demo/frameworks
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 3000
