@@ -20,6 +20,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
+# The web pages' CSS and scripts are served from here (they are not compiled into dist).
+COPY src/web/assets ./src/web/assets
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 3000

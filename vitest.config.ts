@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests (no I/O) and integration tests that build the app
-// on a real database (PGlite by default, PostgreSQL when TEST_DATABASE_URL is set).
+// Three projects: pure unit tests (no I/O), integration tests that build the app on a real database (PGlite by
+// default, PostgreSQL when TEST_DATABASE_URL is set), and browser tests of the web forms (Debian's Chromium
+// driven by playwright-core against a listening app on the same databases).
 export default defineConfig({
   test: {
     projects: [
@@ -13,6 +14,15 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -20,9 +20,12 @@ done
 curl -fs "$base/health/ready" | grep -q '"status":"ok"'
 curl -fs "$base/openapi.json" | grep -q '"openapi":"3.1.0"'
 curl -fs -o /dev/null "$base/docs/"
+curl -fs "$base/dang-nhap" | grep -q 'Đăng nhập'
+curl -fs -o /dev/null "$base/assets/app.css"
+curl -fs -o /dev/null "$base/assets/vendor/chart.umd.min.js"
 grep -q "Demo logins" "$log" || { cat "$log"; echo "demo logins were not printed"; exit 1; }
 password=$(sed -n 's/.*password for all: \([^)]*\)).*/\1/p' "$log")
 token=$(curl -fs -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"username\":\"noivu\",\"password\":\"$password\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 curl -fs "$base/api/v1/me" -H "authorization: Bearer $token" | grep -q '"role":"coordinator"'
-echo "smoke: OK ($base: ready, /openapi.json, /docs, demo login noivu)"
+echo "smoke: OK ($base: ready, /openapi.json, /docs, web login page and assets, demo login noivu)"

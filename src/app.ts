@@ -37,6 +37,13 @@ import { resultsRoutes } from './modules/results/results.routes.js';
 import { createResultsService, type ResultsService } from './modules/results/results.service.js';
 import { createRoundsService, type RoundsService } from './modules/rounds/rounds.service.js';
 import { createUsersService, type UsersService } from './modules/users/users.service.js';
+import { surveysRoutes } from './modules/surveys/surveys.routes.js';
+import { checkSurveyReferences, createSurveysService, surveyIndicesOf, surveyScoreOf, type SurveysService } from './modules/surveys/surveys.service.js';
+import { webRoutes } from './web/index.js';
+import { publicRoutes } from './modules/publications/public.routes.js';
+import { publicationsRoutes } from './modules/publications/publications.routes.js';
+import { createPublicationsService, type PublicationsService } from './modules/publications/publications.service.js';
+import { createKeyring } from './modules/publications/signing.js';
 
 export interface Services {
   auth: AuthService;
@@ -46,6 +53,8 @@ export interface Services {
   rounds: RoundsService;
   assessments: AssessmentsService;
   results: ResultsService;
+  surveys: SurveysService;
+  publications: PublicationsService;
 }
 
 declare module 'fastify' {
@@ -135,15 +144,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null);
 
   const auth = createAuthService({ database, config, log: app.log });
-  const results = createResultsService({ database });
+  const results = createResultsService({ database, surveyScoreOf });
   app.decorate('services', {
     auth,
     orgUnits: createOrgUnitsService({ database }),
     users: createUsersService({ database }),
-    frameworks: createFrameworksService({ database }),
+    frameworks: createFrameworksService({ database, checkSurveyReferences }),
     rounds: createRoundsService({ database, guards: [results.councilReviewGuard] }),
     assessments: createAssessmentsService({ database, blobStore, config }),
     results,
+    surveys: createSurveysService({ database, config }),
+    // Keys from configuration are checked now; the embedded default key is generated on first use.
+    publications: createPublicationsService({ database, results, keyring: createKeyring(config), cacheBytes: config.publicationCacheBytes, surveyIndicesOf }),
   } satisfies Services);
 
   registerProblemHandlers(app);
@@ -230,9 +242,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(roundsRoutes);
       await api.register(assessmentsRoutes);
       await api.register(resultsRoutes);
+      await api.register(surveysRoutes);
+      await api.register(publicationsRoutes);
+      await api.register(publicRoutes);
     },
     { prefix: API_PREFIX },
   );
+
+  // Server-rendered Vietnamese pages (cookie session, CSRF), outside /api/v1 and hidden from the OpenAPI document.
+  await app.register(webRoutes);
 
   return app;
 }

@@ -11,6 +11,8 @@ export interface BootstrapReport {
   demoSeeded: boolean;
   demoUsers: { username: string; role: string; unit: string | null }[];
   sweep: { tempRemoved: number; orphansRemoved: number };
+  /** Survey respondents whose optional demographics passed the retention period and were deleted. */
+  respondentsPurged: number;
 }
 
 /**
@@ -23,11 +25,16 @@ export function sweepEvidence(app: FastifyInstance) {
   return app.blobStore.sweep((keys) => assessmentsRepo.blobKeysIn(app.database.db, keys), { olderThanMs, now: app.clock() });
 }
 
+/** Deletes survey respondents' demographics older than SURVEY_PERSONAL_DATA_RETENTION_DAYS (start-up and hourly). */
+export function purgeSurveyPersonalData(app: FastifyInstance) {
+  return app.services.surveys.purgePersonalData({ actor: null, requestId: 'retention', now: app.clock() });
+}
+
 /** Start-up duties: an admin must exist; the embedded default gets a demo city when the database is new. */
 export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> {
   const { config, services } = { config: app.appConfig, services: app.services };
   const ctx = { actor: null, requestId: 'bootstrap', now: app.clock() };
-  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [], sweep: await sweepEvidence(app) };
+  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [], sweep: await sweepEvidence(app), respondentsPurged: 0 };
 
   const fresh = await isEmptyDatabase(app.database.db);
   if (config.demoData && fresh) {
@@ -40,6 +47,7 @@ export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> 
     report.adminCreated = true;
     if (!config.adminPassword) report.generatedAdminPassword = password;
   }
+  report.respondentsPurged = await purgeSurveyPersonalData(app);
   if (config.demoData && !report.demoSeeded) {
     report.demoUsers = await listDemoUsers(app);
   }
@@ -47,7 +55,7 @@ export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> 
 }
 
 export function describeLogins(report: BootstrapReport, baseUrl: string): string {
-  const lines = [`PAR INDEX service (Chỉ số CCHC) is listening on ${baseUrl}`, `  API docs:  ${baseUrl}/docs`, `  Health:    ${baseUrl}/health/ready`];
+  const lines = [`PAR INDEX service (Chỉ số CCHC) is listening on ${baseUrl}`, `  Web forms: ${baseUrl}/  (public results: ${baseUrl}/cong-khai)`, `  API docs:  ${baseUrl}/docs`, `  Health:    ${baseUrl}/health/ready`];
   if (report.generatedAdminPassword) {
     lines.push(`  Admin login (shown once, change it): admin / ${report.generatedAdminPassword}`);
   } else if (report.adminCreated) {

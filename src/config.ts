@@ -32,6 +32,14 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_PREFIX: z.string().default('evidence/'),
+  SIGNING_PRIVATE_KEY: z.string().min(1).optional(),
+  SIGNING_PUBLIC_KEY: z.string().min(1).optional(),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  PUBLICATION_CACHE_MB: z.coerce.number().min(0).max(16384).default(256),
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  SURVEY_IMPORT_MAX_MB: z.coerce.number().positive().max(10_240).default(200),
+  SURVEY_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).default(365),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -55,6 +63,14 @@ export interface Config {
   loginRateLimitPerMinute: number;
   evidenceMaxBytes: number;
   evidenceMaxFilesPerItem: number;
+  /** Where citizens reach the web UI: survey links and QR codes point under it (no trailing slash). */
+  publicBaseUrl: string;
+  /** Public survey form submissions per client address per minute. */
+  surveyRateLimitPerMinute: number;
+  /** Largest survey export file accepted by the bulk import. */
+  surveyImportMaxBytes: number;
+  /** Respondents' optional demographics are deleted this many days after they were collected. */
+  surveyPersonalDataRetentionDays: number;
   /** S3-compatible evidence store; undefined = a directory under dataDir. */
   s3:
     | {
@@ -67,6 +83,12 @@ export interface Config {
         prefix: string;
       }
     | undefined;
+  /** Ed25519 key pair signing publications (PEM or base64 DER); unset = generated once under dataDir/keys. */
+  signing: { privateKey: string | undefined; publicKey: string | undefined };
+  /** Requests per client address per minute on each anonymous publication endpoint. */
+  publicRateLimitPerMinute: number;
+  /** Memory for rendered publication representations (JSON, CSV, XLSX, PDF); 0 = no cache. */
+  publicationCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +131,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     evidenceMaxBytes: Math.round(e.EVIDENCE_MAX_MB * 1024 * 1024),
     evidenceMaxFilesPerItem: e.EVIDENCE_MAX_FILES_PER_ITEM,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
+    surveyImportMaxBytes: Math.round(e.SURVEY_IMPORT_MAX_MB * 1024 * 1024),
+    surveyPersonalDataRetentionDays: e.SURVEY_PERSONAL_DATA_RETENTION_DAYS,
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,
@@ -120,5 +146,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           ...(e.S3_SECRET_ACCESS_KEY ? { secretAccessKey: e.S3_SECRET_ACCESS_KEY } : {}),
         }
       : undefined,
+    signing: { privateKey: e.SIGNING_PRIVATE_KEY, publicKey: e.SIGNING_PUBLIC_KEY },
+    publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    publicationCacheBytes: Math.round(e.PUBLICATION_CACHE_MB * 1024 * 1024),
   };
 }

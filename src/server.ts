@@ -2,7 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { buildApp, redactPaths } from './app.js';
-import { bootstrap, describeLogins, sweepEvidence } from './bootstrap.js';
+import { bootstrap, describeLogins, purgeSurveyPersonalData, sweepEvidence } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 
@@ -27,6 +27,7 @@ const report = await bootstrap(app);
 if (report.sweep.orphansRemoved || report.sweep.tempRemoved) app.log.info(report.sweep, 'removed evidence files left by interrupted uploads');
 const sweeper = setInterval(() => {
   sweepEvidence(app).catch((err) => app.log.warn({ err }, 'evidence sweep failed'));
+  purgeSurveyPersonalData(app).catch((err) => app.log.warn({ err }, 'survey personal data purge failed'));
 }, 3_600_000);
 sweeper.unref();
 

@@ -20,7 +20,11 @@ export type Action =
   | 'round.manage'
   | 'assessment.read'
   | 'assessment.edit_self'
-  | 'assessment.submit';
+  | 'assessment.submit'
+  | 'publication.create'
+  | 'survey.read'
+  | 'survey.manage'
+  | 'survey.results';
 
 const grants: Record<Role, Partial<Record<Action, Scope>>> = {
   admin: {
@@ -32,6 +36,8 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'framework.read': 'all',
     'framework.write': 'all',
     'round.read': 'all',
+    'survey.read': 'all',
+    'survey.manage': 'all',
   },
   coordinator: {
     'org_unit.read': 'all',
@@ -42,6 +48,10 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'round.read': 'all',
     'round.manage': 'all',
     'assessment.read': 'all',
+    'publication.create': 'all',
+    'survey.read': 'all',
+    'survey.manage': 'all',
+    'survey.results': 'all',
   },
   appraiser: {
     'org_unit.read': 'all',
@@ -49,6 +59,7 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'framework.read': 'all',
     'round.read': 'all',
     'assessment.read': 'assigned_areas',
+    'survey.read': 'all',
   },
   unit_editor: {
     'org_unit.read': 'own_unit',
@@ -57,6 +68,7 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'round.read': 'all',
     'assessment.read': 'own_unit',
     'assessment.edit_self': 'own_unit',
+    'survey.read': 'all',
   },
   unit_head: {
     'org_unit.read': 'own_unit',
@@ -66,6 +78,7 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'assessment.read': 'own_unit',
     'assessment.edit_self': 'own_unit',
     'assessment.submit': 'own_unit',
+    'survey.read': 'all',
   },
 };
 

@@ -7,6 +7,7 @@ import { recordAudit } from '../lib/audit.js';
 import type { SystemCtx } from '../lib/context.js';
 import { usersRepo } from '../modules/users/users.repo.js';
 import { seedDemoRound } from './round.js';
+import { demoResponsePlan, demoResponses, demoSurveys } from './surveys.js';
 import pb2025 from './frameworks/pb-2025.json' with { type: 'json' };
 import xa2025 from './frameworks/xa-2025.json' with { type: 'json' };
 
@@ -66,6 +67,8 @@ export async function seedDemoData(app: FastifyInstance, ctx: SystemCtx) {
     }
   });
   for (const u of demoUsers) await app.services.users.createAsSystem(ctx, { ...u, password: DEMO_PASSWORD });
+  // Surveys first: the frameworks' survey rules must name existing questionnaires.
+  for (const s of demoSurveys) await app.services.surveys.installPublished(ctx, s);
   for (const fw of demoFrameworks) await app.services.frameworks.installPublished(ctx, fw);
   await seedDemoRound(
     app,
@@ -73,6 +76,11 @@ export async function seedDemoData(app: FastifyInstance, ctx: SystemCtx) {
     demoUnits.filter((u) => u.kind === 'department').map((u) => u.code),
     demoUnits.filter((u) => u.kind === 'commune').map((u) => u.code),
   );
+  // Citizens' answers at the one-stop desks of a few units: their survey criteria get points in the live results.
+  for (const plan of demoResponsePlan) {
+    const rows = demoResponses(plan.survey, plan.unitCode, plan.count, plan.p, plan.seed, plan.withRespondent);
+    await app.services.surveys.addResponsesAsSystem(ctx, plan.survey.code, rows, 'demo');
+  }
   return listDemoUsers(app);
 }
 

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, seedDirectory, type TestApp } from '../helpers/app.js';
+import { insertDemoSurveys } from '../helpers/surveys.js';
 import { sampleDoc } from '../helpers/frameworks.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   await seedDirectory(t);
+  await insertDemoSurveys(t);
   const headers = await t.as('coord');
   // Drafts on purpose: simulation is how a coordinator tries a framework before publishing it.
   for (const payload of [sampleDoc('SIM-2025'), { ...sampleDoc('SIM-OPT-2025'), lineage: 'SIM-OPT', surveyOptional: true }]) {

@@ -4,12 +4,14 @@ import { demoFrameworks } from '../../src/demo/seed.js';
 import { validateFrameworkDocument } from '../../src/modules/frameworks/frameworks.validate.js';
 import { writeFrameworkXlsx, XLSX_MIME } from '../../src/modules/frameworks/frameworks.xlsx.js';
 import { createTestApp, seedDirectory, type TestApp } from '../helpers/app.js';
+import { insertDemoSurveys } from '../helpers/surveys.js';
 import { sampleDoc } from '../helpers/frameworks.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   await seedDirectory(t);
+  await insertDemoSurveys(t);
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks', headers: await t.as('coord'), payload: sampleDoc('MAU-2025') });
   if (res.statusCode !== 201) throw new Error(res.body);
 });

@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, seedDirectory, type TestApp } from '../helpers/app.js';
+import { insertDemoSurveys } from '../helpers/surveys.js';
 import { at, sampleDoc, validationCases, type Doc } from '../helpers/frameworks.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   await seedDirectory(t);
+  await insertDemoSurveys(t);
 });
 afterAll(() => t.close());
 

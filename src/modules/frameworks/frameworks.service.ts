@@ -12,8 +12,8 @@ import { surveyReferencesOf, validateFrameworkDocument, type SurveyReference } f
 import { readFrameworkXlsx, writeFrameworkXlsx, type ImportIssue } from './frameworks.xlsx.js';
 
 /**
- * Hook for the surveys module (not built yet): returns one error per survey rule that names a survey, question
- * or dimension that does not exist. Until it is wired in, only the shape of survey references is validated.
+ * Hook of the surveys module (checkSurveyReferences, wired in app.ts): returns one error per survey rule that names a
+ * survey, question or dimension that does not exist. Without it only the shape of survey references is validated.
  */
 export type SurveyReferenceCheck = (db: Db, refs: SurveyReference[]) => Promise<FieldError[]>;
 

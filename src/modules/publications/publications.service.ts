@@ -1,0 +1,427 @@
+// Publication (SPEC §6): freezing a round's results into a signed, hash-chained, immutable snapshot, and reading
+// published snapshots anonymously in JSON, CSV, XLSX and PDF.
+//
+// Corrections. Once published, a round is read-only: every write path refuses the 'published' phase, and the
+// lifecycle has no way back. A correction is therefore a new publication of the same round that re-freezes the
+// results as they are computed now, with a new decision number/date and a mandatory reason, and supersedes the
+// round's current publication (which stays readable, marked superseded in the list and by verify). What a
+// correction can change is what lies outside the round's own scores: the decision reference, unit names in the
+// directory, survey indices (responses imported late or fixed), the previous year's published index (when that
+// year was itself corrected), and the computation when an engine defect was fixed. Changing the council's scores
+// after publication is deliberately not possible: it would need a new round.
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { eq } from 'drizzle-orm';
+import type { Database, Db } from '../../db/client.js';
+import { rounds } from '../../db/schema.js';
+import { authorize } from '../../auth/policy.js';
+import { recordAudit } from '../../lib/audit.js';
+import type { Ctx } from '../../lib/context.js';
+import { ConflictError, NotFoundError, PhaseConflictError, ValidationError } from '../../lib/errors.js';
+import { idempotent, requestHash } from '../../lib/idempotency.js';
+import { documentOf, frameworksRepo } from '../frameworks/frameworks.repo.js';
+import type { GroupOutcome, ResultsService } from '../results/results.service.js';
+import { roundsRepo } from '../rounds/rounds.repo.js';
+import { exportTypes, toCsv, toPdf, toXlsx, type ExportFormat } from './exports.js';
+import { publicationsRepo, type PublicationMeta } from './publications.repo.js';
+import { SIGNATURE_ALGORITHM, sha256Hex, verifySnapshot, type Signer } from './signing.js';
+import {
+  buildSnapshot,
+  canonicalText,
+  GENESIS_PUBLICATION_HASH,
+  previousKey,
+  publicDocument,
+  rowsOf,
+  snapshotFramework,
+  type PreviousIndex,
+  type Snapshot,
+  type SnapshotFramework,
+  type SurveyIndex,
+} from './snapshot.js';
+
+/**
+ * Survey indices with n per unit, from the surveys capability (optional; the snapshot then carries empty lists).
+ * Called inside the publishing transaction.
+ */
+export type SurveyIndicesSource = (db: Db, roundId: string, unitCodes: string[]) => Promise<Map<string, SurveyIndex[]>>;
+
+export interface PublishInput {
+  decisionNumber: string;
+  decisionDate: string;
+  reason?: string | undefined;
+}
+
+const gzipAsync = promisify(gzip);
+
+/** A small byte-bounded LRU: publications never change, so anything rendered from one may be kept. */
+class ByteLru<V extends { bytes: number }> {
+  readonly #map = new Map<string, V>();
+  #bytes = 0;
+  constructor(readonly maxBytes: number) {}
+  get(key: string): V | undefined {
+    const v = this.#map.get(key);
+    if (v !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: V): void {
+    if (v.bytes > this.maxBytes) return;
+    const old = this.#map.get(key);
+    if (old) {
+      this.#bytes -= old.bytes;
+      this.#map.delete(key);
+    }
+    this.#map.set(key, v);
+    this.#bytes += v.bytes;
+    for (const [k, e] of this.#map) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#map.delete(k);
+      this.#bytes -= e.bytes;
+    }
+  }
+}
+
+export interface Rendered {
+  /** Strong ETag of the identity bytes: the snapshot hash. */
+  etag: string;
+  body: Buffer;
+  /** The same bytes gzip-compressed (JSON and CSV), served with its own strong ETag to clients that accept it. */
+  gzip: { etag: string; body: Buffer } | null;
+  contentType: string;
+  filename: string;
+  bytes: number;
+}
+
+export const etagOfHash = (hash: string) => `"${hash}"`;
+/** The gzip representation's strong ETag: the hash, marked. */
+export const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
+
+const links = (id: string) => {
+  const base = `/api/v1/public/publications/${id}`;
+  return { json: base, csv: `${base}.csv`, xlsx: `${base}.xlsx`, pdf: `${base}.pdf`, verify: `${base}/verify` };
+};
+
+function summary(p: PublicationMeta, groups: { code: string; name: string; frameworkCode: string; units: number }[]) {
+  return {
+    id: p.id,
+    roundId: p.roundId,
+    year: p.year,
+    decisionNumber: p.decisionNumber,
+    decisionDate: p.decisionDate,
+    publishedAt: p.publishedAt.toISOString(),
+    algorithm: SIGNATURE_ALGORITHM,
+    hash: p.hash,
+    signature: p.signature,
+    keyId: p.keyId,
+    prevHash: p.prevHash,
+    supersedesId: p.supersedesId,
+    reason: p.reason,
+    groups,
+    links: links(p.id),
+  };
+}
+export type PublicationSummary = ReturnType<typeof summary>;
+
+const num = (v: string | null) => (v === null ? null : Number(v));
+
+export function createPublicationsService(deps: {
+  database: Database;
+  results: Pick<ResultsService, 'compute'>;
+  keyring: () => Signer;
+  surveyIndicesOf?: SurveyIndicesSource | undefined;
+  cacheBytes?: number | undefined;
+}) {
+  const db = deps.database.db;
+  const surveyIndicesOf: SurveyIndicesSource = deps.surveyIndicesOf ?? (async () => new Map());
+  const cache = new ByteLru<Rendered>(deps.cacheBytes ?? 256 * 1024 * 1024);
+  const inflight = new Map<string, Promise<Rendered>>();
+  /** id → hash: tiny and immutable, so conditional requests are answered without touching the database. */
+  const hashes = new Map<string, string>();
+
+  function openItemsOf(groups: GroupOutcome[]) {
+    return groups.flatMap((g) =>
+      g.rows.flatMap((r) =>
+        r.items.filter((i) => i.final.open).map((i) => ({ groupCode: g.code, unitCode: r.unitCode, unitName: r.unitName, criterionCode: i.code, title: i.title, areaCode: i.areaCode, reason: i.final.reason ?? 'open' })),
+      ),
+    );
+  }
+
+  async function frameworksOf(tx: Db, groups: GroupOutcome[]) {
+    const out = new Map<string, SnapshotFramework>();
+    for (const code of new Set(groups.map((g) => g.frameworkCode))) {
+      const row = await frameworksRepo.find(tx, code);
+      if (!row) throw new NotFoundError('Framework', code);
+      out.set(code, snapshotFramework(documentOf(row), row.version));
+    }
+    return out;
+  }
+
+  async function previousOf(tx: Db, roundId: string, year: number, groups: GroupOutcome[], frameworks: Map<string, SnapshotFramework>) {
+    const out = new Map<string, PreviousIndex>();
+    for (const g of groups) {
+      const lineage = frameworks.get(g.frameworkCode)!.lineage;
+      const rows = await publicationsRepo.previousRows(tx, { lineage, unitCodes: g.rows.map((r) => r.unitCode), year, excludeRoundId: roundId });
+      for (const r of rows) {
+        const key = previousKey(lineage, r.unitCode);
+        if (out.has(key)) continue; // ordered newest first per unit
+        out.set(key, { year: r.year, publicationId: r.publicationId, decisionNumber: r.decisionNumber, frameworkCode: r.frameworkCode, index: num(r.index), rank: r.rank, band: r.band, bandLabel: r.bandLabel });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Freezes computed results into a publication: snapshot, canonical text, hash, signature, chain link, one row
+   * per unit. Runs inside the caller's transaction (which has locked the round).
+   */
+  async function freeze(
+    tx: Db,
+    ctx: Pick<Ctx, 'now'> & { actor: { username: string } | null },
+    args: { round: { id: string; year: number; name: string }; groups: GroupOutcome[]; decision: { number: string; date: string }; supersedes: { id: string; hash: string; reason: string } | null },
+  ) {
+    const { round, groups } = args;
+    const frameworks = await frameworksOf(tx, groups);
+    const surveys = await surveyIndicesOf(tx, round.id, groups.flatMap((g) => g.rows.map((r) => r.unitCode)));
+    const previous = await previousOf(tx, round.id, round.year, groups, frameworks);
+    await publicationsRepo.lockChain(tx);
+    const prevHash = await publicationsRepo.chainHead(tx);
+    const signer = deps.keyring();
+    const id = randomUUID();
+    const snapshot = buildSnapshot({
+      id,
+      round,
+      decision: args.decision,
+      publishedAt: ctx.now,
+      prevHash,
+      supersedes: args.supersedes,
+      signer: { keyId: signer.keyId, publicKeyPem: signer.publicKeyPem },
+      groups,
+      frameworks,
+      surveys,
+      previous,
+    });
+    const text = canonicalText(snapshot);
+    const bytes = Buffer.from(text, 'utf8');
+    const values = {
+      id,
+      roundId: round.id,
+      year: round.year,
+      decisionNumber: args.decision.number,
+      decisionDate: args.decision.date,
+      publishedAt: ctx.now,
+      snapshot: text,
+      hash: sha256Hex(bytes),
+      signature: signer.sign(bytes),
+      keyId: signer.keyId,
+      prevHash,
+      supersedesId: args.supersedes?.id ?? null,
+      reason: args.supersedes?.reason ?? null,
+      createdBy: ctx.actor?.username ?? 'system',
+    };
+    await publicationsRepo.insert(tx, values, rowsOf(snapshot));
+    const { snapshot: _text, ...meta } = values;
+    return { meta: meta as PublicationMeta, snapshot };
+  }
+
+  const groupsOfSnapshot = (s: Snapshot) => s.groups.map((g) => ({ code: g.code, name: g.name, frameworkCode: g.framework.code, units: g.rows.length }));
+
+  async function loadRow(id: string) {
+    const row = await publicationsRepo.find(db, id);
+    if (!row) throw new NotFoundError('Publication', id);
+    hashes.set(id, row.hash);
+    return row;
+  }
+
+  /** Renders once per key (parallel requests share the work) and keeps the result in the LRU. */
+  async function rendered(key: string, render: () => Promise<Omit<Rendered, 'bytes' | 'gzip'>>, compressible: boolean): Promise<Rendered> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const running = inflight.get(key);
+    if (running) return running;
+    const p = render()
+      .then(async (r) => {
+        // Deterministic (Node writes no timestamp into the gzip header), so its ETag is strong too.
+        const gz = compressible ? await gzipAsync(r.body, { level: 6 }) : null;
+        const out: Rendered = { ...r, gzip: gz ? { etag: gzipEtag(r.etag), body: gz } : null, bytes: r.body.length + (gz?.length ?? 0) };
+        cache.set(key, out);
+        return out;
+      })
+      .finally(() => inflight.delete(key));
+    inflight.set(key, p);
+    return p;
+  }
+
+  return {
+    freeze,
+
+    /**
+     * POST /rounds/{id}/publications: from council_review, the first publication (the round becomes
+     * 'published'); on a published round, a correction with a reason superseding the current publication.
+     */
+    async publish(ctx: Ctx, roundId: string, input: PublishInput, idempotencyKey?: string) {
+      authorize(ctx.actor, 'publication.create');
+      const run = async (tx: Db) => {
+        const round = await roundsRepo.lockForUpdate(tx, roundId);
+        if (!round) throw new NotFoundError('Round', roundId);
+        let supersedes: { id: string; hash: string; reason: string } | null = null;
+        if (round.phase === 'council_review') {
+          if (input.reason !== undefined) {
+            throw new ValidationError([{ field: 'body.reason', message: 'only a correction of a published round takes a reason', code: 'not_a_correction' }]);
+          }
+        } else if (round.phase === 'published') {
+          if (input.reason === undefined) {
+            throw new ValidationError([{ field: 'body.reason', message: 'the round is already published: a correction needs the reason it supersedes the current publication', code: 'required' }]);
+          }
+          const current = await publicationsRepo.currentOfRound(tx, roundId);
+          if (!current) throw new ConflictError('The round is marked published but has no publication to correct.', { phase: round.phase });
+          supersedes = { id: current.id, hash: current.hash, reason: input.reason };
+        } else {
+          throw new PhaseConflictError(round.phase, `A round is published from 'council_review'; this one is in '${round.phase}'.`);
+        }
+        const groups = await deps.results.compute(tx, round);
+        const open = openItemsOf(groups);
+        if (open.length) {
+          throw new ConflictError(`${open.length} item(s) have no final score; every unit's result must be final before publication.`, { phase: round.phase, openItems: open.slice(0, 500) });
+        }
+        const { meta, snapshot } = await freeze(tx, ctx, { round, groups, decision: { number: input.decisionNumber, date: input.decisionDate }, supersedes });
+        if (round.phase === 'council_review') {
+          await tx.update(rounds).set({ phase: 'published', phaseChangedAt: ctx.now, updatedAt: ctx.now }).where(eq(rounds.id, roundId));
+          await recordAudit(tx, ctx, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { phase: round.phase }, after: { phase: 'published', publicationId: meta.id } });
+        }
+        const out = summary(meta, groupsOfSnapshot(snapshot));
+        await recordAudit(tx, ctx, {
+          action: supersedes ? 'publication.corrected' : 'publication.created',
+          entityType: 'publication',
+          entityId: meta.id,
+          after: { roundId, decisionNumber: meta.decisionNumber, decisionDate: meta.decisionDate, hash: meta.hash, keyId: meta.keyId, prevHash: meta.prevHash, supersedesId: meta.supersedesId, reason: meta.reason },
+        });
+        return { status: 201, body: out };
+      };
+      if (!idempotencyKey) return { ...(await db.transaction(run)), replayed: false };
+      const scope = `publish:${roundId}`;
+      return idempotent(db, { userId: ctx.actor.userId, key: idempotencyKey, scope, hash: requestHash(scope, input), now: ctx.now }, run);
+    },
+
+    /** Published publications (current ones unless includeSuperseded), newest year first. */
+    async list(f: { year?: number | undefined; group?: string | undefined; roundId?: string | undefined; includeSuperseded?: boolean | undefined }) {
+      const rows = await publicationsRepo.list(db, { ...f, includeSuperseded: f.includeSuperseded ?? false });
+      const groups = await publicationsRepo.groupsOf(db, rows.map((r) => r.id));
+      return rows.map((r) => ({
+        ...summary(r, groups.filter((g) => g.publicationId === r.id).map(({ code, name, frameworkCode, units }) => ({ code, name, frameworkCode, units }))),
+        roundName: r.roundName,
+        superseded: r.supersededBy !== null,
+        supersededBy: r.supersededBy,
+      }));
+    },
+
+    /** The strong ETag of a publication's representations (its hash), or 404. */
+    async etag(id: string): Promise<string> {
+      const known = hashes.get(id);
+      if (known) return etagOfHash(known);
+      const meta = await publicationsRepo.findMeta(db, id);
+      if (!meta) throw new NotFoundError('Publication', id);
+      hashes.set(id, meta.hash);
+      return etagOfHash(meta.hash);
+    },
+
+    /** The public JSON document: envelope + the stored canonical snapshot, built once and kept. */
+    async document(id: string): Promise<Rendered> {
+      return rendered(`${id}.json`, async () => {
+        const row = await loadRow(id);
+        const { snapshot, ...env } = row;
+        const body = Buffer.from(publicDocument({ ...env, publishedAt: env.publishedAt.toISOString() }, snapshot), 'utf8');
+        return { etag: etagOfHash(row.hash), body, contentType: 'application/json; charset=utf-8', filename: `cong-bo-${id}.json` };
+      }, true);
+    },
+
+    async exported(id: string, format: ExportFormat): Promise<Rendered> {
+      return rendered(`${id}.${format}`, async () => {
+        const row = await loadRow(id);
+        const s = JSON.parse(row.snapshot) as Snapshot;
+        const body = format === 'csv' ? toCsv(s, row.hash) : format === 'xlsx' ? await toXlsx(s, row.hash) : await toPdf(s, row.hash);
+        return { etag: etagOfHash(row.hash), body, contentType: exportTypes[format], filename: `chi-so-cchc-${row.year}-${id}.${format}` };
+      }, format === 'csv');
+    },
+
+    /** Recomputes hash and signature from the stored snapshot and checks its links; names every problem. */
+    async verify(id: string) {
+      const row = await publicationsRepo.find(db, id);
+      if (!row) throw new NotFoundError('Publication', id);
+      const signer = deps.keyring();
+      const label = `snapshot of publication ${id}`;
+      const check = verifySnapshot({ snapshotText: row.snapshot, hash: row.hash, signature: row.signature, publicKey: signer.publicKey, keyId: row.keyId, label });
+      const problems = [...check.problems];
+      if (row.keyId !== signer.keyId) problems.push(`keyId: signed with key ${row.keyId}; the service's signing key is now ${signer.keyId}`);
+      let parsed: Partial<Snapshot> | undefined;
+      try {
+        parsed = JSON.parse(row.snapshot) as Partial<Snapshot>;
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed) {
+        if (parsed.id !== row.id) problems.push(`${label}: names publication ${String(parsed.id)}, not ${row.id}`);
+        if (parsed.prevHash !== row.prevHash) problems.push(`${label}: links to ${String(parsed.prevHash)}, but the record links to ${row.prevHash}`);
+        if ((parsed.supersedes?.id ?? null) !== row.supersedesId) problems.push(`${label}: supersedes ${String(parsed.supersedes?.id ?? null)}, but the record says ${String(row.supersedesId)}`);
+        if (parsed.decision?.number !== row.decisionNumber || parsed.decision?.date !== row.decisionDate) problems.push(`${label}: the decision differs from the record's (${row.decisionNumber}, ${row.decisionDate})`);
+      }
+      const { prev, next } = await publicationsRepo.chainNeighbours(db, row);
+      if (row.prevHash !== GENESIS_PUBLICATION_HASH && !prev) problems.push(`prevHash: no publication has hash ${row.prevHash}; the chain is broken before this publication`);
+      return {
+        valid: problems.length === 0,
+        publicationId: row.id,
+        algorithm: SIGNATURE_ALGORITHM,
+        hash: row.hash,
+        computedHash: check.computedHash,
+        signature: row.signature,
+        keyId: row.keyId,
+        prevHash: row.prevHash,
+        previousId: prev?.id ?? null,
+        nextId: next?.id ?? null,
+        supersedesId: row.supersedesId,
+        supersededBy: await publicationsRepo.supersederOf(db, row.id),
+        problems,
+      };
+    },
+
+    signingKey() {
+      const s = deps.keyring();
+      return { algorithm: SIGNATURE_ALGORITHM, keyId: s.keyId, publicKeyPem: s.publicKeyPem };
+    },
+
+    /** A unit's published index, rank and band by year (current publications only). */
+    async history(unitCode: string) {
+      const rows = await publicationsRepo.history(db, unitCode);
+      if (rows.length === 0) throw new NotFoundError('Published results of unit', unitCode);
+      return {
+        unitCode,
+        unitName: rows[rows.length - 1]!.unitName,
+        entries: rows.map((r) => ({
+          year: r.year,
+          publicationId: r.publicationId,
+          roundId: r.roundId,
+          decisionNumber: r.decisionNumber,
+          decisionDate: r.decisionDate,
+          publishedAt: r.publishedAt.toISOString(),
+          groupCode: r.groupCode,
+          unitName: r.unitName,
+          frameworkCode: r.frameworkCode,
+          lineage: r.lineage,
+          total: Number(r.total),
+          max: Number(r.max),
+          index: num(r.index),
+          rank: r.rank,
+          unitsInGroup: r.unitsInGroup,
+          band: r.band,
+          bandLabel: r.bandLabel,
+          links: links(r.publicationId),
+        })),
+      };
+    },
+  };
+}
+
+export type PublicationsService = ReturnType<typeof createPublicationsService>;
+export { exportTypes };
