@@ -178,7 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   });
   await app.register(underPressure, {
-    maxEventLoopDelay: 2_000,
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
     retryAfter: 10,
     pressureHandler: (request, reply, type, value) => {
       request.log.warn({ type, value }, 'under pressure');

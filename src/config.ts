@@ -18,6 +18,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(2_000),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   API_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(90),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
@@ -56,6 +57,8 @@ export interface Config {
   trustProxy: boolean | string | number;
   corsOrigins: string[];
   bodyLimit: number;
+  /** Above this event-loop delay requests get 503 + Retry-After instead of queueing; 0 = never shed load. */
+  maxEventLoopDelayMs: number;
   sessionTtlMs: number;
   apiTokenTtlMs: number;
   loginMaxFailures: number;
@@ -124,6 +127,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimit: e.BODY_LIMIT_BYTES,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     apiTokenTtlMs: e.API_TOKEN_TTL_DAYS * 86_400_000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,

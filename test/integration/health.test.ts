@@ -43,7 +43,7 @@ describe('health', () => {
     const viaProxy = new URL(db.url!);
     viaProxy.port = String(proxy.port);
     const database = openPostgres(viaProxy.toString(), undefined, { connectionTimeoutMillis: 500 });
-    const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database, logger: false });
+    const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '0' }), database, logger: false });
     await app.ready();
     try {
       expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);

@@ -96,7 +96,7 @@ describe('problem+json', () => {
 describe('500s never leak internals', () => {
   it('hides SQL and stack, carries the request id', async () => {
     const database = await createTestDatabase();
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CORS_ORIGINS: 'https://portal.example.gov.vn' });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '0', CORS_ORIGINS: 'https://portal.example.gov.vn' });
     const app = await buildApp({ config, database, logger: false });
     app.get('/boom', { config: { public: true } }, async () => {
       await database.db.execute('select * from secret_table_that_does_not_exist' as never);
@@ -118,6 +118,34 @@ describe('500s never leak internals', () => {
     } finally {
       await app.close();
       await database.close();
+    }
+  });
+});
+
+describe('load shedding', () => {
+  it('answers 503 problem+json with Retry-After while the event loop lags, and recovers', async () => {
+    const shed = await createTestApp({ env: { MAX_EVENT_LOOP_DELAY_MS: '100' } });
+    try {
+      const before = await shed.app.inject({ method: 'GET', url: '/health/live' });
+      expect(before.statusCode).toBe(200);
+      // under-pressure compares the mean loop delay of each 1 s sample with the threshold, so keep the loop
+      // ~300 ms late on every turn for longer than one sample.
+      for (let i = 0; i < 6; i++) {
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+        await new Promise((r) => setImmediate(r));
+      }
+      const res = await shed.app.inject({ method: 'GET', url: '/api/v1/public/publications' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.headers['retry-after']).toBe('10');
+      expect(res.json()).toMatchObject({ status: 503, title: 'Service overloaded', instance: res.headers['x-request-id'] });
+      // The next samples see an idle loop again.
+      await new Promise((r) => setTimeout(r, 2_200));
+      const after = await shed.app.inject({ method: 'GET', url: '/api/v1/public/publications' });
+      expect(after.statusCode).toBe(200);
+    } finally {
+      await shed.close();
     }
   });
 });
