@@ -31,7 +31,7 @@ const pgCodes: Record<string, { status: number; slug: string; title: string; det
   '40P01': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'A concurrent change conflicted with this one; retry.' },
 };
 
-function pgCodeOf(err: unknown): string | undefined {
+export function pgCodeOf(err: unknown): string | undefined {
   let e: unknown = err;
   // drizzle wraps driver errors in DrizzleQueryError with the driver error as `cause`.
   for (let i = 0; i < 3 && e && typeof e === 'object'; i++) {

@@ -14,10 +14,14 @@ import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { html } from './html.js';
 import { createKit, field, homeOf, safeNext, type Kit } from './kit.js';
 import { webError } from './messages.js';
+import { adminPages } from './pages/admin.js';
 import { appraiserPages } from './pages/appraiser.js';
 import { coordinatorPages } from './pages/coordinator.js';
+import { resultsExportPages } from './pages/exports.js';
 import { frameworkPages } from './pages/frameworks.js';
+import { notFoundPages } from './pages/not-found.js';
 import { publicPages } from './pages/public.js';
+import { surveyPages } from './pages/surveys.js';
 import { csrfRefused, unitPages } from './pages/unit.js';
 import { cookieNames, cookieOptions, verifyCsrf } from './session.js';
 
@@ -181,5 +185,10 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
   appraiserPages(app, kit);
   coordinatorPages(app, kit);
   frameworkPages(app, kit);
+  surveyPages(app, kit);
+  resultsExportPages(app, kit);
   publicPages(app, kit);
+  adminPages(app, kit);
+  // Unknown URLs: a browser gets the Vietnamese 404 page, API clients keep problem+json.
+  notFoundPages(app, kit);
 };

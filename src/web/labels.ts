@@ -54,11 +54,7 @@ export const historyKindLabels: Record<string, string> = {
 
 export const areaKindLabels: Record<string, string> = { regular: 'Lĩnh vực', bonus: 'Điểm thưởng', penalty: 'Điểm trừ' };
 
-export const openReasonLabels: Record<string, string> = {
-  not_appraised: 'Chưa thẩm định',
-  awaiting_final: 'Chờ thẩm định lại sau giải trình',
-  survey_missing: 'Chưa có kết quả khảo sát',
-};
+export { openReasonLabels } from '../modules/results/results.export.js';
 
 const opText: Record<string, string> = { gte: '≥', gt: '>', lte: '≤', lt: '<' };
 

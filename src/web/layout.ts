@@ -32,6 +32,9 @@ function navFor(actor: Actor | null): [string, string][] {
     if (actor.role === 'appraiser') items.push(['/tham-dinh', 'Thẩm định']);
     if (actor.role === 'coordinator') items.push(['/dieu-phoi', 'Kỳ đánh giá'], ['/tham-dinh', 'Thẩm định']);
     if (actor.role === 'coordinator' || actor.role === 'admin') items.push(['/dieu-phoi/bo-tieu-chi', 'Bộ tiêu chí']);
+    if (actor.role === 'coordinator' || actor.role === 'admin') items.push(['/dieu-phoi/khao-sat', 'Khảo sát']);
+    // Users and units: the admin manages them; the coordinator may read them (policy: user.read, org_unit.read).
+    if (actor.role === 'coordinator' || actor.role === 'admin') items.push(['/quan-tri', actor.role === 'admin' ? 'Quản trị' : 'Người dùng, đơn vị']);
   }
   items.push(['/cong-khai', 'Kết quả công bố']);
   return items;

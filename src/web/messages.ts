@@ -1,6 +1,7 @@
 // Typed service errors as Vietnamese messages for the pages: a summary, and one message per form field where the
 // error names a field. Services keep their English API messages; the web reads codes, classes and fields.
 import { AppError, ConflictError, ForbiddenError, NotFoundError, PhaseConflictError, PreconditionFailedError, UnauthorizedError, ValidationError, type FieldError } from '../lib/errors.js';
+import { pgCodeOf } from '../plugins/problem.js';
 import { fmtDate } from './format.js';
 import { phaseLabel } from './labels.js';
 
@@ -138,7 +139,13 @@ function phaseMessage(err: PhaseConflictError): string {
 /** Any error thrown by a service, in Vietnamese, with its HTTP status. */
 export function webError(err: unknown): WebError {
   const out: WebError = { status: 500, message: 'Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.', fields: {}, items: [] };
-  if (!(err instanceof AppError)) return out;
+  if (!(err instanceof AppError)) {
+    // A write that lost a race to a unique constraint (two people creating the same code at once): as the API's 409.
+    const code = pgCodeOf(err);
+    if (code === '23505') return { ...out, status: 409, message: 'Đã có bản ghi trùng mã hoặc tên đăng nhập (vừa được tạo ở nơi khác). Vui lòng kiểm tra lại.' };
+    if (code === '40001' || code === '40P01') return { ...out, status: 409, message: 'Dữ liệu vừa được thay đổi đồng thời ở nơi khác. Vui lòng thử lại.' };
+    return out;
+  }
   out.status = err.status;
   if (err instanceof ValidationError) {
     const errors = (err.extra.errors as FieldError[] | undefined) ?? [];

@@ -21,6 +21,26 @@ const orgUnitSchema = z
 
 const codeParams = z.object({ code: z.string().min(1).max(32) });
 
+// Request bodies, exported so the web forms validate exactly as the API does.
+export const orgUnitCreateBody = z.strictObject({
+  code,
+  name: z.string().trim().min(1).max(300),
+  kind: z.enum(orgUnitKinds),
+  parentCode: z.string().max(32).nullable().optional(),
+  activeFrom: isoDate.nullable().optional(),
+  activeTo: isoDate.nullable().optional(),
+});
+
+export const orgUnitPatchBody = z.strictObject({
+  name: z.string().trim().min(1).max(300).optional(),
+  kind: z.enum(orgUnitKinds).optional(),
+  parentCode: z.string().max(32).nullable().optional(),
+  activeFrom: isoDate.nullable().optional(),
+  activeTo: isoDate.nullable().optional(),
+});
+
+export const orgUnitDeactivateBody = z.strictObject({ activeTo: isoDate.optional(), reason: z.string().trim().min(1).max(1000) });
+
 export const orgUnitsRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.orgUnits;
 
@@ -50,14 +70,7 @@ export const orgUnitsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['directory'],
         operationId: 'createOrgUnit',
         summary: 'Create an org unit (admin)',
-        body: z.strictObject({
-          code,
-          name: z.string().trim().min(1).max(300),
-          kind: z.enum(orgUnitKinds),
-          parentCode: z.string().max(32).nullable().optional(),
-          activeFrom: isoDate.nullable().optional(),
-          activeTo: isoDate.nullable().optional(),
-        }),
+        body: orgUnitCreateBody,
         response: { 201: orgUnitSchema, ...problems(400, 401, 403, 409, 422) },
       },
     },
@@ -80,13 +93,7 @@ export const orgUnitsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'updateOrgUnit',
         summary: 'Update an org unit (admin); the code never changes',
         params: codeParams,
-        body: z.strictObject({
-          name: z.string().trim().min(1).max(300).optional(),
-          kind: z.enum(orgUnitKinds).optional(),
-          parentCode: z.string().max(32).nullable().optional(),
-          activeFrom: isoDate.nullable().optional(),
-          activeTo: isoDate.nullable().optional(),
-        }),
+        body: orgUnitPatchBody,
         response: { 200: orgUnitSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
@@ -101,7 +108,7 @@ export const orgUnitsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'deactivateOrgUnit',
         summary: 'End a unit (merged or dissolved) from a date; its history stays',
         params: codeParams,
-        body: z.strictObject({ activeTo: isoDate.optional(), reason: z.string().trim().min(1).max(1000) }),
+        body: orgUnitDeactivateBody,
         response: { 200: orgUnitSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },

@@ -1,10 +1,8 @@
-import ExcelJS from 'exceljs';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ctxOf, problems } from '../../lib/http.js';
 import { phases } from '../rounds/lifecycle.js';
-import type { ResultsService } from './results.service.js';
+import { resultsExport, XLSX_TYPE } from './results.export.js';
 
 const n = z.number().nullable();
 const areaSchema = z.object({ code: z.string(), title: z.string().nullable(), kind: z.string(), points: z.number(), max: z.number(), index: n, selfPoints: z.number() });
@@ -56,30 +54,6 @@ const resultsSchema = z
   .meta({ id: 'RoundResults' });
 
 const idParams = z.object({ id: z.string().uuid() });
-const fmt = (x: number | null) => (x === null ? '' : x.toFixed(2));
-
-type Results = Awaited<ReturnType<ResultsService['results']>>;
-
-/** One table per export: ranked results, or the discrepancy and open-item reports. */
-function tables(r: Results, report: 'results' | 'discrepancies') {
-  if (report === 'results') {
-    return r.groups.map((g) => {
-      const areaCodes = g.rows[0]?.areas.map((a) => a.code) ?? [];
-      return {
-        name: g.name,
-        header: ['Xếp hạng', 'Mã đơn vị', 'Đơn vị', ...areaCodes.map((c) => `Lĩnh vực ${c}`), 'Tổng điểm', 'Điểm tối đa', 'Chỉ số (%)', 'Xếp loại', 'Điểm tự chấm', 'Chênh lệch', 'Tiêu chí chưa chốt'],
-        rows: g.rows.map((row) => [row.rank ?? '', row.unitCode, row.unitName, ...row.areas.map((a) => fmt(a.points)), fmt(row.total), fmt(row.max), fmt(row.index), row.bandLabel ?? '', fmt(row.selfTotal), fmt(row.gap), row.openItems]),
-      };
-    });
-  }
-  const d = r.discrepancies;
-  return [
-    { name: 'Chênh lệch theo đơn vị', header: ['Nhóm', 'Mã đơn vị', 'Đơn vị', 'Tự chấm', 'Thẩm định', 'Chênh lệch'], rows: (d?.units ?? []).map((x) => [x.groupCode, x.unitCode, x.unitName, fmt(x.selfTotal), fmt(x.total), fmt(x.gap)]) },
-    { name: 'Chênh lệch theo lĩnh vực', header: ['Nhóm', 'Mã đơn vị', 'Đơn vị', 'Lĩnh vực', 'Tự chấm', 'Thẩm định', 'Chênh lệch'], rows: (d?.areas ?? []).map((x) => [x.groupCode, x.unitCode, x.unitName, `${x.areaCode} ${x.title ?? ''}`.trim(), fmt(x.selfPoints), fmt(x.points), fmt(x.gap)]) },
-    { name: 'Chênh lệch theo tiêu chí', header: ['Nhóm', 'Mã đơn vị', 'Đơn vị', 'Tiêu chí', 'Tự chấm', 'Thẩm định', 'Chênh lệch'], rows: (d?.items ?? []).map((x) => [x.groupCode, x.unitCode, x.unitName, `${x.criterionCode} ${x.title}`, fmt(x.selfPoints), fmt(x.points), fmt(x.gap)]) },
-    { name: 'Tiêu chí chưa chốt điểm', header: ['Nhóm', 'Mã đơn vị', 'Đơn vị', 'Tiêu chí', 'Lý do'], rows: r.openItems.map((o) => [o.groupCode, o.unitCode, o.unitName, `${o.criterionCode} ${o.title}`, o.reason]) },
-  ];
-}
 
 export const resultsRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.results;
@@ -108,27 +82,14 @@ export const resultsRoutes: FastifyPluginAsyncZod = async (app) => {
             operationId: `getRound${report === 'results' ? 'Results' : 'Discrepancies'}${format === 'csv' ? 'Csv' : 'Xlsx'}`,
             summary: `${report === 'results' ? 'Live results' : 'Discrepancy and open-items report'} as ${format.toUpperCase()}`,
             params: idParams,
-            produces: [format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+            produces: [format === 'csv' ? 'text/csv' : XLSX_TYPE],
             response: { 200: z.unknown(), ...problems(401, 403, 404) },
           },
         },
         async (req, reply) => {
-          const r = await svc.results(ctxOf(req), req.params.id);
-          const t = tables(r, report);
-          const filename = `${report === 'results' ? 'ket-qua' : 'chenh-lech'}-${req.params.id}.${format}`;
-          reply.header('content-disposition', `attachment; filename="${filename}"`);
-          if (format === 'csv') {
-            const body = t.flatMap((x) => [[x.name], x.header, ...x.rows, []]);
-            return reply.type('text/csv; charset=utf-8').send('\uFEFF' + stringify(body));
-          }
-          const wb = new ExcelJS.Workbook();
-          for (const x of t) {
-            const ws = wb.addWorksheet(x.name.slice(0, 31).replace(/[\\/*?:[\]]/g, '-'));
-            ws.addRow(x.header).font = { bold: true };
-            for (const row of x.rows) ws.addRow(row);
-          }
-          const buf = Buffer.from(await wb.xlsx.writeBuffer());
-          return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buf);
+          const file = await resultsExport(await svc.results(ctxOf(req), req.params.id), report, format);
+          reply.header('content-disposition', `attachment; filename="${file.filename}"`);
+          return reply.type(file.contentType).send(file.body);
         },
       );
     }

@@ -11,6 +11,7 @@ import { COORDINATOR, field, fields, type Kit } from '../kit.js';
 import { assessmentStatusLabels, openReasonLabels, phaseLabel } from '../labels.js';
 import { fieldMessage, webError, type WebError } from '../messages.js';
 import { itemHref, queueHref } from './appraiser.js';
+import { resultsDownloads } from './exports.js';
 
 const hide = { hide: true } as const;
 type PR = { roundId: string };
@@ -467,6 +468,7 @@ ${
   }</section>`
     : ''
 }
+${resultsDownloads(roundId)}
 <section class="panel"><h2>Tiêu chí chưa có điểm cuối cùng (${r.openItems.length})</h2>
   ${openItemsSummary(roundId, r.openItems)}
   ${
