@@ -3,7 +3,8 @@
 // A deterministic synthetic framework of 120 leaves in 8 areas (6 regular, 1 bonus, 1 penalty) using every rule
 // type, 4,000 units with deterministic pseudo-random inputs. Timed pipelines (median of several runs after a
 // warm-up):
-//   lean  — compiled leaves evaluated with scoreLeaf (points only) + aggregateUnit + rankGroup
+//   lean  — the batch path, no strings built: evaluateUnitLeaves (every leaf's points in hundredths, inputs validated)
+//           + aggregateHundredths (validated copy, areas, caps, total, index, band) per unit + rankGroup
 //   full  — evaluateLeaf (points + explanation string) + aggregateUnit + reading every unit's trace + rankGroup
 //   plain — a plain loop summing the same leaf points, pre-generated as JS numbers (the baseline)
 //   touch — context only: a loop reading the relevant field of each input object (no validation, no scoring)

@@ -3,7 +3,7 @@
 
 import { ScoringFrameworkError, ScoringInputError } from './errors.js';
 import { formatHundredths, formatQuotient, hundredthsOfNumber, hundredthsOfString, roundDiv } from './exact.js';
-import { CompiledLeaf, compileLeaf, leafHundredths, maxPointsH } from './leaf.js';
+import { CompiledLeaf, compileLeaf, LeafBatch, maxPointsH } from './leaf.js';
 import type {
   AreaKind,
   AreaResult,
@@ -62,7 +62,11 @@ export class CompiledFramework {
     this.leafCodes = leaves.map((e) => e.leaf.code);
     this.leafMaxH = Int32Array.from(leaves, (e) => e.leaf.maxH);
     this.compiledLeaves = leaves.map((e) => e.leaf);
+    this.batch = new LeafBatch(this.compiledLeaves);
   }
+
+  /** Every leaf's rule flattened for the batch evaluator ({@link evaluateUnitLeaves}). */
+  readonly batch: LeafBatch;
 
   /** The compiled leaves, same order as leafCodes. */
   readonly compiledLeaves: readonly CompiledLeaf[];
@@ -303,20 +307,9 @@ export function evaluateUnitLeaves(
   surveyScores: readonly SurveyScore[] | null = null,
   out: Int32Array = new Int32Array(cf.leaves.length),
 ): Int32Array {
-  const leaves = cf.compiledLeaves;
-  const n = leaves.length;
+  const n = cf.leaves.length;
   if (inputs.length !== n) throw new ScoringInputError('inputs', 'out_of_range', `inputs must have one entry per leaf (${n}), got ${inputs.length}`);
-  let i = 0;
-  try {
-    if (surveyScores === null) for (; i < n; i++) out[i] = leafHundredths(leaves[i] as CompiledLeaf, inputs[i] as LeafInput);
-    else for (; i < n; i++) out[i] = leafHundredths(leaves[i] as CompiledLeaf, inputs[i] as LeafInput, surveyScores[i]);
-  } catch (e) {
-    if (e instanceof ScoringInputError) {
-      const code = (leaves[i] as CompiledLeaf).code;
-      throw new ScoringInputError(e.field, e.code, `criterion ${code}: ${e.message}`, code);
-    }
-    throw e;
-  }
+  cf.batch.run(inputs, surveyScores, out);
   return out;
 }
 

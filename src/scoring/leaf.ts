@@ -629,6 +629,290 @@ function makeFastEvaluator(leaf: CompiledLeaf): LeafEvaluator {
   }
 }
 
+// ------------------------------------------------------------------------------------ batch evaluator
+
+// Operation of a leaf in a LeafBatch. The batch evaluator runs every leaf of a unit in one loop with one switch
+// (no call per leaf, no closure) over per-framework arrays; each case is the fast evaluator of the same rule in
+// makeFastEvaluator (same guards, same integer arithmetic), and anything else goes to referenceHundredths.
+const B_SLOW = 0;
+const B_MANUAL = 1;
+const B_BINARY = 2;
+const B_OPTIONS = 3;
+const B_TIER_PERCENT = 4;
+const B_TIER_COUNT = 5;
+const B_TIER_RATIO = 6;
+const B_PROP_PERCENT = 7;
+const B_PROP_RATIO = 8;
+const B_SURVEY = 9;
+
+const NO_OPTIONS: readonly string[] = [];
+
+/**
+ * The leaves of a framework flattened into arrays for {@link LeafBatch.run}: an operation per leaf and its
+ * parameters (tiers of leaf i are tier*[tierStart[i] .. tierStart[i + 1])). Built once per compiled framework.
+ */
+export class LeafBatch {
+  readonly n: number;
+  private readonly op: Uint8Array;
+  private readonly maxH: Float64Array;
+  private readonly maxPoints: Float64Array;
+  /** manual: stepH; proportional: 1 for direction "lower", else 0. */
+  private readonly param: Float64Array;
+  private readonly tierStart: Int32Array;
+  private readonly tierOp: Uint8Array;
+  private readonly tierBound: Float64Array;
+  private readonly tierBN: Float64Array;
+  private readonly tierBP: Float64Array;
+  private readonly tierH: Float64Array;
+  private readonly otherwiseH: Float64Array;
+  private readonly optCodes: (readonly string[])[];
+  private readonly optH: (readonly number[])[];
+  private readonly naAllowed: Uint8Array;
+
+  constructor(readonly leaves: readonly CompiledLeaf[]) {
+    const n = leaves.length;
+    this.n = n;
+    this.op = new Uint8Array(n);
+    this.maxH = new Float64Array(n);
+    this.maxPoints = new Float64Array(n);
+    this.param = new Float64Array(n);
+    this.tierStart = new Int32Array(n + 1);
+    this.otherwiseH = new Float64Array(n);
+    this.optCodes = new Array<readonly string[]>(n).fill(NO_OPTIONS);
+    this.optH = new Array<readonly number[]>(n).fill(NO_NUMBERS);
+    let nTiers = 0;
+    for (const leaf of leaves) if (leaf.rule !== null && leaf.rule.kind === K_TIERED) nTiers += leaf.rule.ops.length;
+    this.tierOp = new Uint8Array(nTiers);
+    this.tierBound = new Float64Array(nTiers);
+    this.tierBN = new Float64Array(nTiers);
+    this.tierBP = new Float64Array(nTiers);
+    this.tierH = new Float64Array(nTiers);
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const leaf = leaves[i] as CompiledLeaf;
+      const rule = leaf.rule;
+      const maxH = leaf.maxH;
+      this.maxH[i] = maxH;
+      this.maxPoints[i] = leaf.maxPoints;
+      this.tierStart[i] = t;
+      this.op[i] = B_SLOW;
+      if (rule === null) continue;
+      switch (rule.kind) {
+        case K_MANUAL:
+          this.op[i] = B_MANUAL;
+          this.param[i] = rule.stepH;
+          break;
+        case K_BINARY:
+          this.op[i] = B_BINARY;
+          break;
+        case K_OPTIONS:
+          this.op[i] = B_OPTIONS;
+          this.optCodes[i] = rule.optCodes;
+          this.optH[i] = rule.optH;
+          break;
+        case K_TIERED: {
+          const nt = rule.ops.length;
+          for (let j = 0; j < nt; j++) {
+            this.tierOp[t + j] = rule.ops[j] as number;
+            this.tierBound[t + j] = rule.bounds[j] as number;
+            this.tierBN[t + j] = rule.boundN[j] as number;
+            this.tierBP[t + j] = rule.boundP[j] as number;
+            this.tierH[t + j] = rule.tierH[j] as number;
+          }
+          t += nt;
+          this.otherwiseH[i] = rule.otherwiseH;
+          if (rule.input === IN_PERCENT) this.op[i] = B_TIER_PERCENT;
+          else if (rule.input === IN_COUNT) this.op[i] = B_TIER_COUNT;
+          // Same range condition as the fast ratio evaluator (else every input takes the reference path).
+          else if (!rule.boundN.some((b) => !(Math.abs(b) <= 4_000_000)) && !rule.boundP.some((b) => !(b <= 10_000))) this.op[i] = B_TIER_RATIO;
+          break;
+        }
+        case K_PROPORTIONAL:
+          this.param[i] = rule.lower ? 1 : 0;
+          if (rule.input === IN_PERCENT) {
+            if (maxH <= 10_000_000) this.op[i] = B_PROP_PERCENT;
+          } else if (maxH <= 1_000_000) this.op[i] = B_PROP_RATIO;
+          break;
+        case K_SURVEY:
+          if (maxH <= 10_000_000) this.op[i] = B_SURVEY;
+          break;
+      }
+    }
+    this.tierStart[n] = t;
+    this.naAllowed = Uint8Array.from(leaves, (l) => (l.naAllowed ? 1 : 0));
+  }
+
+  /**
+   * Points in integer hundredths of every leaf (or {@link NOT_APPLICABLE}) into `out`: the same values as
+   * {@link leafHundredths} leaf by leaf, and the same errors, wrapped to name the criterion.
+   */
+  run(inputs: readonly (LeafInput | null | undefined)[], scores: readonly SurveyScore[] | null, out: Int32Array): void {
+    const n = this.n;
+    const op = this.op;
+    const maxHs = this.maxH;
+    const maxPoints = this.maxPoints;
+    const param = this.param;
+    const optCodes = this.optCodes;
+    const optH = this.optH;
+    const naAllowed = this.naAllowed;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const input = inputs[i] as LeafInput;
+        const o = op[i] as number;
+        // A survey leaf reads only its score (the reference evaluator ignores the input of a survey rule).
+        if (o === B_SURVEY || (typeof input === 'object' && input !== null)) {
+          switch (o) {
+            case B_MANUAL: {
+              const p = input.points;
+              if (typeof p === 'number' && p >= 0 && p <= (maxPoints[i] as number)) {
+                const h = Math.round(p * 100);
+                if (h / 100 === p) {
+                  const steps = h / (param[i] as number);
+                  if (steps === Math.floor(steps)) {
+                    out[i] = h;
+                    continue;
+                  }
+                }
+              }
+              break;
+            }
+            case B_BINARY: {
+              const v = input.value;
+              if (v === true) {
+                out[i] = maxHs[i] as number;
+                continue;
+              }
+              if (v === false) {
+                out[i] = 0;
+                continue;
+              }
+              break;
+            }
+            case B_OPTIONS: {
+              const opt = input.option;
+              const codes = optCodes[i] as readonly string[];
+              let j = 0;
+              while (j < codes.length && codes[j] !== opt) j++;
+              if (j < codes.length) {
+                out[i] = (optH[i] as readonly number[])[j] as number;
+                continue;
+              }
+              break;
+            }
+            case B_TIER_PERCENT: {
+              const p = input.percent;
+              if (typeof p === 'number' && p >= 0 && p <= 100) {
+                out[i] = this.pick(i, p);
+                continue;
+              }
+              break;
+            }
+            case B_TIER_COUNT: {
+              const c = input.count;
+              if (typeof c === 'number' && c >= 0 && c < FAST_INT && c === Math.floor(c)) {
+                out[i] = this.pick(i, c);
+                continue;
+              }
+              break;
+            }
+            case B_TIER_RATIO: {
+              const nu = input.numerator;
+              const d = input.denominator;
+              if (typeof nu === 'number' && typeof d === 'number' && nu >= 0 && nu <= d && d > 0 && d < FAST_INT && nu === Math.floor(nu) && d === Math.floor(d)) {
+                out[i] = this.pickRatio(i, nu, d);
+                continue;
+              }
+              if (nu === 0 && d === 0 && naAllowed[i] === 1) {
+                out[i] = NOT_APPLICABLE; // 0/0: nothing arose
+                continue;
+              }
+              break;
+            }
+            case B_PROP_PERCENT: {
+              const p = input.percent;
+              if (typeof p === 'number' && p >= 0 && p <= 100) {
+                const n6 = Math.round(p * 1e6);
+                if (n6 / 1e6 === p) {
+                  out[i] = roundDiv((maxHs[i] as number) * (param[i] === 1 ? 1e8 - n6 : n6), 1e8);
+                  continue;
+                }
+              }
+              break;
+            }
+            case B_PROP_RATIO: {
+              const nu = input.numerator;
+              const d = input.denominator;
+              if (typeof nu === 'number' && typeof d === 'number' && nu >= 0 && nu <= d && d > 0 && d < FAST_INT && nu === Math.floor(nu) && d === Math.floor(d)) {
+                out[i] = roundDiv((maxHs[i] as number) * (param[i] === 1 ? d - nu : nu), d);
+                continue;
+              }
+              if (nu === 0 && d === 0 && naAllowed[i] === 1) {
+                out[i] = NOT_APPLICABLE;
+                continue;
+              }
+              break;
+            }
+            case B_SURVEY: {
+              const score = scores === null ? undefined : scores[i];
+              if (typeof score === 'number') {
+                if (score >= 0 && score <= 1) {
+                  const n6 = Math.round(score * 1e6);
+                  if (n6 / 1e6 === score) {
+                    out[i] = roundDiv((maxHs[i] as number) * n6, 1e6);
+                    continue;
+                  }
+                }
+              } else if (typeof score === 'string') {
+                if (parseFastFraction(score)) {
+                  out[i] = mulDivRound(maxHs[i] as number, fracN, fracD);
+                  continue;
+                }
+              } else if (score === null || score === undefined) {
+                out[i] = NOT_APPLICABLE; // no responses
+                continue;
+              }
+              break;
+            }
+          }
+        }
+        out[i] = referenceHundredths(this.leaves[i] as CompiledLeaf, input, scores === null ? undefined : scores[i]);
+      }
+    } catch (e) {
+      if (e instanceof ScoringInputError) {
+        const code = (this.leaves[i] as CompiledLeaf).code;
+        throw new ScoringInputError(e.field, e.code, `criterion ${code}: ${e.message}`, code);
+      }
+      throw e;
+    }
+  }
+
+  /** First tier of leaf i whose bound holds for x (percent or count), else the leaf's otherwise points. */
+  private pick(i: number, x: number): number {
+    const ops = this.tierOp;
+    const bounds = this.tierBound;
+    for (let t = this.tierStart[i] as number, end = this.tierStart[i + 1] as number; t < end; t++) {
+      const b = bounds[t] as number;
+      const op = ops[t] as number;
+      if (op === OP_GTE ? x >= b : op === OP_GT ? x > b : op === OP_LTE ? x <= b : x < b) return this.tierH[t] as number;
+    }
+    return this.otherwiseH[i] as number;
+  }
+
+  /** Same for the percent 100·n/d, compared exactly as 100·n·10^k against B·d (bound = B / 10^k). */
+  private pickRatio(i: number, nu: number, d: number): number {
+    const ops = this.tierOp;
+    const n100 = 100 * nu;
+    for (let t = this.tierStart[i] as number, end = this.tierStart[i + 1] as number; t < end; t++) {
+      const lhs = n100 * (this.tierBP[t] as number);
+      const rhs = (this.tierBN[t] as number) * d;
+      const op = ops[t] as number;
+      if (op === OP_GTE ? lhs >= rhs : op === OP_GT ? lhs > rhs : op === OP_LTE ? lhs <= rhs : lhs < rhs) return this.tierH[t] as number;
+    }
+    return this.otherwiseH[i] as number;
+  }
+}
+
 function asCompiled(leaf: LeafDef | CompiledLeaf): CompiledLeaf {
   return leaf instanceof CompiledLeaf ? leaf : compileLeaf(leaf);
 }
