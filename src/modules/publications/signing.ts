@@ -134,23 +134,49 @@ export interface SnapshotVerification {
   problems: string[];
 }
 
+function reparse(text: string): { parsed: unknown; canonical: string | undefined } | { error: Error } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { error: err as Error };
+  }
+  try {
+    return { parsed, canonical: canonicalize(parsed) };
+  } catch {
+    // Content RFC 8785 refuses (a lone surrogate escaped into the text, say) has no canonical form.
+    return { parsed, canonical: undefined };
+  }
+}
+
 /**
  * Checks a snapshot text against its recorded hash and signature with only a public key: the text must be the
  * canonical JSON of its own content, hash to the recorded SHA-256, and carry a valid Ed25519 signature. Every
  * failed check is named in `problems`.
  */
-export function verifySnapshot(input: { snapshotText: string; hash: string; signature: string; publicKey: KeyObject; keyId?: string | undefined; label?: string }): SnapshotVerification {
+export function verifySnapshot(input: {
+  snapshotText: string;
+  hash: string;
+  signature: string;
+  publicKey: KeyObject;
+  keyId?: string | undefined;
+  label?: string;
+  /** The text parsed and re-canonicalised by the caller (the service does it in slices); computed here when absent. */
+  reparsed?: { parsed: unknown; canonical: string | undefined } | { error: Error };
+}): SnapshotVerification {
   const label = input.label ?? 'snapshot';
   const problems: string[] = [];
   const bytes = Buffer.from(input.snapshotText, 'utf8');
   const computedHash = sha256Hex(bytes);
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(input.snapshotText);
-  } catch (err) {
-    problems.push(`${label}: is not valid JSON any more (${(err as Error).message}); it was altered after publication`);
+  let canonical: string | undefined;
+  const reparsed = input.reparsed ?? reparse(input.snapshotText);
+  if ('error' in reparsed) {
+    problems.push(`${label}: is not valid JSON any more (${reparsed.error.message}); it was altered after publication`);
+  } else {
+    ({ parsed, canonical } = reparsed);
   }
-  if (parsed !== undefined && canonicalize(parsed) !== input.snapshotText) {
+  if (parsed !== undefined && canonical !== input.snapshotText) {
     problems.push(`${label}: the text is not the canonical JSON (RFC 8785) of its own content; it was altered after publication`);
   }
   if (computedHash !== input.hash) {
