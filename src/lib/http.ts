@@ -38,3 +38,19 @@ export function ctxOf(request: FastifyRequest): Ctx {
 export function vnDate(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
+
+/**
+ * The highest quality (q, 0–1) a content-negotiation header (Accept, Accept-Encoding) gives any of `names`
+ * (lower-case, exact tokens such as "gzip", "*", "text/html", "application/*"); 0 when none is listed.
+ */
+export function headerQuality(header: string | undefined, names: readonly string[]): number {
+  let best = 0;
+  for (const part of (header ?? '').split(',')) {
+    const [nameRaw, ...params] = part.split(';');
+    if (!names.includes((nameRaw ?? '').trim().toLowerCase())) continue;
+    const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (Number.isFinite(q) && q > best) best = Math.min(q, 1);
+  }
+  return best;
+}

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problems } from '../../lib/http.js';
+import { headerQuality, problems } from '../../lib/http.js';
 import type { ExportFormat } from './exports.js';
 import { gzipEtag, type Rendered } from './publications.service.js';
 import { publicationSummarySchema } from './publications.routes.js';
@@ -27,13 +27,7 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
 
 /** True when Accept-Encoding admits gzip (by name or "*") with a non-zero quality. */
 export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  return header.split(',').some((part) => {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (name !== 'gzip' && name !== '*') return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+  return headerQuality(header, ['gzip', '*']) > 0;
 }
 
 const n = z.number().nullable();

@@ -17,6 +17,7 @@ import type { Database, Db } from '../../db/client.js';
 import { rounds } from '../../db/schema.js';
 import { authorize } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
+import { canonicalizeInSlices } from '../../lib/canonical.js';
 import type { Ctx } from '../../lib/context.js';
 import { ConflictError, NotFoundError, PhaseConflictError, ValidationError } from '../../lib/errors.js';
 import { idempotent, requestHash } from '../../lib/idempotency.js';
@@ -25,11 +26,9 @@ import type { GroupOutcome, ResultsService } from '../results/results.service.js
 import { roundsRepo } from '../rounds/rounds.repo.js';
 import { exportTypes, toCsv, toPdf, toXlsx, type ExportFormat } from './exports.js';
 import { publicationsRepo, type PublicationMeta } from './publications.repo.js';
-import { canonicalizeInSlices } from '../../lib/canonical.js';
-import { SIGNATURE_ALGORITHM, sha256Hex, verifySnapshot, type Signer } from './signing.js';
+import { SIGNATURE_ALGORITHM, sha256Hex, verifySnapshot, type Reparsed, type Signer } from './signing.js';
 import {
   buildSnapshot,
-  canonicalTextInSlices,
   GENESIS_PUBLICATION_HASH,
   previousKey,
   publicDocument,
@@ -204,7 +203,8 @@ export function createPublicationsService(deps: {
       surveys,
       previous,
     });
-    const text = await canonicalTextInSlices(snapshot);
+    // The same text as canonicalText(), built in slices so a national-scale publish does not stop the service.
+    const text = await canonicalizeInSlices(snapshot);
     const bytes = Buffer.from(text, 'utf8');
     const values = {
       id,
@@ -247,7 +247,7 @@ export function createPublicationsService(deps: {
     const signer = deps.keyring();
     const label = `snapshot of publication ${id}`;
     let parsed: Partial<Snapshot> | undefined;
-    let reparsed: { parsed: unknown; canonical: string | undefined } | { error: Error };
+    let reparsed: Reparsed;
     try {
       parsed = JSON.parse(text) as Partial<Snapshot>;
       // Content RFC 8785 refuses (a lone surrogate escaped into the text, say) has no canonical form.

@@ -134,7 +134,10 @@ export interface SnapshotVerification {
   problems: string[];
 }
 
-function reparse(text: string): { parsed: unknown; canonical: string | undefined } | { error: Error } {
+/** A snapshot text parsed back and re-canonicalised (canonical undefined: RFC 8785 refuses the content). */
+export type Reparsed = { parsed: unknown; canonical: string | undefined } | { error: Error };
+
+function reparse(text: string): Reparsed {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -162,7 +165,7 @@ export function verifySnapshot(input: {
   keyId?: string | undefined;
   label?: string;
   /** The text parsed and re-canonicalised by the caller (the service does it in slices); computed here when absent. */
-  reparsed?: { parsed: unknown; canonical: string | undefined } | { error: Error };
+  reparsed?: Reparsed;
 }): SnapshotVerification {
   const label = input.label ?? 'snapshot';
   const problems: string[] = [];

@@ -2,7 +2,6 @@
 // and the round, framework and decision data. Its canonical JSON (RFC 8785) is what is stored, hashed and
 // signed; every representation (JSON, CSV, XLSX, PDF) is derived from it and nothing else.
 import canonicalize from 'canonicalize';
-import { canonicalizeInSlices } from '../../lib/canonical.js';
 import type { Band, Criterion, FrameworkDocument } from '../frameworks/frameworks.document.js';
 import type { GroupOutcome } from '../results/results.service.js';
 
@@ -226,11 +225,6 @@ export function canonicalText(snapshot: Snapshot): string {
   const text = canonicalize(snapshot);
   if (text === undefined) throw new Error('the snapshot cannot be canonicalised');
   return text;
-}
-
-/** The same text, built in slices so a national-scale publish does not stop the service for seconds. */
-export function canonicalTextInSlices(snapshot: Snapshot): Promise<string> {
-  return canonicalizeInSlices(snapshot);
 }
 
 /** One publication_rows row per unit: what year-over-year history and previous-index look-ups read. */

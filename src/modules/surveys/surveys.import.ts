@@ -15,6 +15,15 @@ export type ImportFormat = (typeof importFormats)[number];
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const importMimes: Record<ImportFormat, string> = { csv: 'text/csv', json: 'application/json', xlsx: XLSX_MIME };
 
+/** Content types the import reads, and the format each means (null: known to say nothing about the format). */
+export const importTypes: Record<string, ImportFormat | null> = {
+  [importMimes.csv]: 'csv',
+  'application/vnd.ms-excel': 'csv', // what Windows browsers send for a .csv file
+  [importMimes.json]: 'json',
+  [XLSX_MIME]: 'xlsx',
+  'application/octet-stream': null,
+};
+
 /** One row of an export: column names and values (CSV and XLSX rows share the header array). */
 export interface SourceRecord {
   /** CSV/XLSX: the spreadsheet row (header = row 1). JSON: the position of the response in the array (from 1). */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { ctxOf, problems } from '../../lib/http.js';
 import { surveyDocumentSchema } from './surveys.document.js';
-import { importMimes, XLSX_MIME, type ImportFormat } from './surveys.import.js';
+import { importTypes } from './surveys.import.js';
 import {
   codeParams,
   importBody,
@@ -31,14 +31,6 @@ function documentBodyInService<T>(route: Parameters<FastifySchemaCompiler<T>>[0]
 const tags = ['surveys'];
 const binary = z.any().meta({ type: 'string', format: 'binary' });
 
-/** Content types the import reads (the format may also be given with ?format=). */
-const importTypes: Record<string, ImportFormat | null> = {
-  [importMimes.csv]: 'csv',
-  'application/vnd.ms-excel': 'csv', // what Windows browsers send for a .csv file
-  [importMimes.json]: 'json',
-  [XLSX_MIME]: 'xlsx',
-  'application/octet-stream': null,
-};
 
 export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.surveys;

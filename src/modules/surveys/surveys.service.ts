@@ -135,6 +135,12 @@ export interface IntakeMeta {
   now: Date;
 }
 
+/** The QR code of a form link, as printed on the unit's poster (the API images and the web's link sheet). */
+export function qrImage(url: string, format: 'png' | 'svg', size: number): Promise<Buffer | string> {
+  const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
+  return format === 'png' ? QRCode.toBuffer(url, { ...options, type: 'png', width: size }) : QRCode.toString(url, { ...options, type: 'svg', width: size });
+}
+
 export function createSurveysService(deps: { database: Database; config: Config }) {
   const db = deps.database.db;
   const { config } = deps;
@@ -355,8 +361,7 @@ export function createSurveysService(deps: { database: Database; config: Config 
 
     async qr(ctx: Ctx, code: string, unitCode: string, format: 'png' | 'svg', size: number): Promise<Buffer | string> {
       const { url } = await this.link(ctx, code, unitCode);
-      const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
-      return format === 'png' ? QRCode.toBuffer(url, { ...options, type: 'png', width: size }) : QRCode.toString(url, { ...options, type: 'svg', width: size });
+      return qrImage(url, format, size);
     },
 
     /**

@@ -7,14 +7,11 @@ import { html, type Html } from '../html.js';
 import { COORDINATOR, type Kit } from '../kit.js';
 
 const hide = { hide: true } as const;
-const files: [ResultsReport, string][] = [
-  ['results', 'ket-qua'],
-  ['discrepancies', 'chenh-lech'],
-];
+const slugs: Record<ResultsReport, string> = { results: 'ket-qua', discrepancies: 'chenh-lech' };
 const formats: ResultsFormat[] = ['csv', 'xlsx'];
 
 export const resultsDownloadHref = (roundId: string, report: ResultsReport, format: ResultsFormat) =>
-  `/dieu-phoi/ky-danh-gia/${encodeURIComponent(roundId)}/tai-ve/${report === 'results' ? 'ket-qua' : 'chenh-lech'}.${format}`;
+  `/dieu-phoi/ky-danh-gia/${encodeURIComponent(roundId)}/tai-ve/${slugs[report]}.${format}`;
 
 /** The download links shown on the coordinator's results page. */
 export function resultsDownloads(roundId: string): Html {
@@ -27,7 +24,7 @@ export function resultsDownloads(roundId: string): Html {
 
 export function resultsExportPages(app: FastifyInstance, kit: Kit) {
   const { results } = app.services;
-  for (const [report, slug] of files) {
+  for (const [report, slug] of Object.entries(slugs) as [ResultsReport, string][]) {
     for (const format of formats) {
       app.get<{ Params: { roundId: string } }>(`/dieu-phoi/ky-danh-gia/:roundId/tai-ve/${slug}.${format}`, { config: { webRoles: COORDINATOR }, schema: hide }, async (req, reply) => {
         const file = await resultsExport(await results.results(kit.ctx(req), req.params.roundId), report, format);

@@ -5,6 +5,7 @@
 // This is a catch-all GET route inside the web plugin rather than a branch in the root not-found handler because
 // only routes of this plugin run the web hooks (cookie parsing, session, CSRF secret) that the page frame needs.
 import type { FastifyInstance } from 'fastify';
+import { headerQuality } from '../../lib/http.js';
 import { html } from '../html.js';
 import type { Kit } from '../kit.js';
 
@@ -13,28 +14,13 @@ const hide = { hide: true } as const;
 /** Paths that are never pages: their 404 is always problem+json. */
 const NOT_PAGES = /^\/(?:api(?:\/|$)|openapi\.json$|health(?:\/|$)|assets(?:\/|$))/;
 
-/** The highest q given to any of `types` (exact media types, or "major/*" ranges) in an Accept header. */
-function qualityOf(accept: string, types: string[]): number {
-  let best = 0;
-  for (const part of accept.split(',')) {
-    const [mediaRaw, ...params] = part.split(';');
-    const media = (mediaRaw ?? '').trim().toLowerCase();
-    if (!types.includes(media)) continue;
-    const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (Number.isFinite(q) && q > best) best = Math.min(q, 1);
-  }
-  return best;
-}
-
 /**
  * True when the client asks for HTML at least as much as for JSON: a browser's navigation ("text/html,…,*\/*;q=0.8").
  * No Accept header or only "*\/*" (curl, API clients) is not a browser.
  */
 export function prefersHtml(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const htmlQ = qualityOf(accept, ['text/html', 'application/xhtml+xml']);
-  const jsonQ = qualityOf(accept, ['application/json', 'application/problem+json', 'application/*']);
+  const htmlQ = headerQuality(accept, ['text/html', 'application/xhtml+xml']);
+  const jsonQ = headerQuality(accept, ['application/json', 'application/problem+json', 'application/*']);
   return htmlQ > 0 && htmlQ >= jsonQ;
 }
 

@@ -4,14 +4,13 @@
 // (CSV, JSON, XLSX) with a dry run that reports every refused row by number. Questionnaires themselves are
 // created and edited through the API (POST/PUT /api/v1/surveys with the JSON document).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import type { Role } from '../../db/schema.js';
 import { can } from '../../auth/policy.js';
 import { contentDisposition } from '../../lib/blobs/index.js';
 import { AppError, type FieldError } from '../../lib/errors.js';
 import { demographicOptions, type DemographicField } from '../../modules/surveys/surveys.document.js';
-import { XLSX_MIME, type ImportFormat } from '../../modules/surveys/surveys.import.js';
-import type { SurveysService } from '../../modules/surveys/surveys.service.js';
+import { importTypes, XLSX_MIME, type ImportFormat } from '../../modules/surveys/surveys.import.js';
+import { qrImage, type SurveysService } from '../../modules/surveys/surveys.service.js';
 import { fmtDateTime, fmtIndex, fmtInt } from '../format.js';
 import { html, raw, type Html, type Slot } from '../html.js';
 import { field, type Kit } from '../kit.js';
@@ -79,11 +78,7 @@ function formatOf(filename: string, mime: string): ImportFormat | null {
   if (ext === 'csv' || ext === 'txt') return 'csv';
   if (ext === 'json') return 'json';
   if (ext === 'xlsx') return 'xlsx';
-  const m = mime.split(';')[0]!.trim().toLowerCase();
-  if (m === 'text/csv' || m === 'application/vnd.ms-excel') return 'csv';
-  if (m === 'application/json') return 'json';
-  if (m === XLSX_MIME) return 'xlsx';
-  return null;
+  return importTypes[mime.split(';')[0]!.trim().toLowerCase()] ?? null;
 }
 
 function importReport(r: Report, filename: string): Html {
@@ -247,8 +242,7 @@ ${questionnaire(s)}`;
     const links = await surveys.links(ctx, s.code);
     const cards: Html[] = [];
     for (const l of links) {
-      // The same QR options as the API's QR images (surveys.service qr()).
-      const svg = await QRCode.toString(l.url, { errorCorrectionLevel: 'M', margin: 2, type: 'svg', width: 220 });
+      const svg = String(await qrImage(l.url, 'svg', 220));
       const qrBase = `${surveyHref(s.code)}/duong-dan/${encodeURIComponent(l.unitCode)}/qr`;
       cards.push(html`<article class="qr-card">
   <h2>${l.unitName}</h2>
