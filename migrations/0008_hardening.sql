@@ -1,0 +1,2 @@
+-- Reserved for issue 18 resilience and security.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Reserved for issue 19 survey intake (source names, root ids, grids, multiple choice).
+SELECT 1;

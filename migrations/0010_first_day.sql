@@ -1,0 +1,2 @@
+-- Reserved for issue 15 first day (forced password change etc.).
+SELECT 1;
