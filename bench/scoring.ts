@@ -6,9 +6,10 @@
 //   lean  — the batch path, no strings built: evaluateUnitLeaves (every leaf's points in hundredths, inputs validated)
 //           + aggregateHundredths (validated copy, areas, caps, total, index, band) per unit + rankGroup
 //   full  — evaluateLeaf (points + explanation string) + aggregateUnit + reading every unit's trace + rankGroup
-//   plain — a plain loop summing the same leaf points, pre-generated as JS numbers (the baseline)
-//   touch — context only: a loop reading the relevant field of each input object (no validation, no scoring)
-// Targets: full engine < 1 s on this machine and within 20× of the plain sum.
+//   touch — the baseline (issue 14): a loop that touches every leaf input once, reading the field the rule needs
+//           (no validation, no scoring): what any evaluator of these inputs must at least pay
+//   plain — context only: a loop summing the same leaf points pre-generated as JS numbers (no input touched)
+// Ratios are stated against touch; target: full engine < 1 s on this machine and within 20× of touch.
 
 import { performance } from 'node:perf_hooks';
 import {
@@ -235,9 +236,8 @@ function runPlain(): number {
   return grand;
 }
 
-// Context only (not the target baseline): a loop that just reads the relevant number out of each input object
-// (one monomorphic load per rule kind, no validation, no scoring): the memory traffic and property loads any
-// evaluator of these inputs must pay.
+// The baseline: a loop that just reads the relevant number out of each input object (one monomorphic load per rule
+// kind, no validation, no scoring): the memory traffic and property loads any evaluator of these inputs must pay.
 const kindIndex = specs.map((s) => KINDS.indexOf(s.kind));
 function runTouch(): number {
   let grand = 0;
@@ -301,7 +301,7 @@ const plain = time('plain', runPlain);
 const touch = time('touch', runTouch);
 const lean = time('lean', runLean);
 const full = time('full', runFull);
-const verdict = (ms: number) => `${(ms / plain).toFixed(1)}× plain — ${ms < 1000 && ms / plain <= 20 ? 'meets' : 'MISSES'} target (< 1000 ms, ≤ 20×)`;
-console.log(`touch / plain = ${(touch / plain).toFixed(1)}× (context: just reading each input's field, no validation or scoring)`);
-console.log(`lean / plain = ${verdict(lean)}`);
-console.log(`full / plain = ${verdict(full)}`);
+const verdict = (ms: number) => `${(ms / touch).toFixed(1)}× touch (${(ms / plain).toFixed(1)}× plain) — ${ms < 1000 && ms / touch <= 20 ? 'meets' : 'MISSES'} target (< 1000 ms, ≤ 20× touch)`;
+console.log(`plain / touch = ${(plain / touch).toFixed(2)}× (context: summing pre-computed numbers, no input touched)`);
+console.log(`lean / touch = ${verdict(lean)}`);
+console.log(`full / touch = ${verdict(full)}`);

@@ -1,0 +1,90 @@
+// Issue 14 item 1: saving one self score (PUT …/items/{code}/self with If-Match, over HTTP) against a raw
+// single-row INSERT through `pg`, both at 1 and at 32 concurrent writers, measured in the same run on the same
+// database. Each writer works on its own unit. The HTTP clients run in a worker thread so that the load generator
+// does not share the server's event loop.
+//   npm run bench:write                        PostgreSQL on 127.0.0.1 (BENCH_DATABASE_URL to override)
+//   BENCH_DRIVER=pglite npm run bench:write    embedded database (raw baseline through PGlite's query)
+// Targets (PostgreSQL): writes ≥ 0.25× the raw INSERT rate at 1 and at 32 writers; p99 < 250 ms at 32.
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { addUnits, BENCH_PASSWORD, fmt, login, openBench, openRound, percentile } from './lib/scale.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const WRITERS = [1, 32];
+
+const b = await openBench('par_bench_write');
+try {
+  const units = await addUnits(b, 'W', Math.max(...WRITERS));
+  const system = { actor: null, requestId: 'bench', now: new Date() };
+  for (const u of units) {
+    await b.app.services.users.createAsSystem(system, { username: `ed.${u.toLowerCase()}`, displayName: `Văn thư ${u}`, role: 'unit_editor', orgUnitCode: u, password: BENCH_PASSWORD });
+  }
+  const { roundId } = await openRound(b, units, 'Thử tải ghi');
+  const writers: { token: string; unitCode: string; etags: Record<string, string> }[] = [];
+  for (const u of units) {
+    const token = await login(b, `ed.${u.toLowerCase()}`);
+    const res = await b.app.inject({ method: 'GET', url: `/api/v1/rounds/${roundId}/assessments/${u}`, headers: { authorization: `Bearer ${token}` } });
+    const items = (res.json() as { items: { criterionCode: string; etag: string }[] }).items;
+    writers.push({ token, unitCode: u, etags: Object.fromEntries(items.map((i) => [i.criterionCode, i.etag])) });
+  }
+  await b.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (b.app.server.address() as AddressInfo).port;
+
+  // Baseline: single-row INSERTs of a similar payload through the same driver, n concurrent clients.
+  await b.database.db.execute(sql`create table bench_raw (id bigserial primary key, unit text not null, payload jsonb, at timestamptz not null default now())`);
+  async function raw(n: number) {
+    const pool = b.url ? new pg.Pool({ connectionString: b.url, max: n }) : undefined;
+    let count = 0;
+    const lat: number[] = [];
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: n }, async (_, w) => {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          const payload = JSON.stringify({ input: { option: 'FULL' }, points: 1, writer: w });
+          if (pool) await pool.query('insert into bench_raw (unit, payload) values ($1, $2::jsonb)', [`W${w}`, payload]);
+          else await b.database.db.execute(sql`insert into bench_raw (unit, payload) values (${`W${w}`}, ${payload}::jsonb)`);
+          lat.push(performance.now() - t0);
+          count++;
+        }
+      }),
+    );
+    await pool?.end();
+    return summary(count, lat);
+  }
+
+  function summary(count: number, lat: number[], errors = 0) {
+    lat.sort((x, y) => x - y);
+    return { perSecond: count / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+  }
+
+  async function writes(n: number) {
+    const worker = new Worker(new URL('./lib/write-client.mjs', import.meta.url), { workerData: { port, roundId, seconds, writers: writers.slice(0, n) } });
+    const out = await new Promise<{ count: number; errors: number; statuses: Record<string, number>; latencies: number[] }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    if (out.errors) console.log(`  (${out.errors} failed writes: ${JSON.stringify(out.statuses)})`);
+    return summary(out.count, out.latencies, out.errors);
+  }
+
+  const driver = b.url ? 'PostgreSQL' : 'PGlite';
+  console.log(`write path vs raw INSERT on ${driver}, ${seconds} s per measurement`);
+  for (const n of WRITERS) {
+    const base = await raw(n);
+    const put = await writes(n);
+    const ratio = put.perSecond / base.perSecond;
+    console.log(
+      `${String(n).padStart(2)} writer(s): raw INSERT ${fmt(base.perSecond, 0)}/s (p99 ${fmt(base.p99)} ms); PUT self ${fmt(put.perSecond, 0)}/s ` +
+        `(p50 ${fmt(put.p50)} ms, p99 ${fmt(put.p99)} ms) → ratio ${ratio.toFixed(3)}× (target ≥ 0.25×${n > 1 ? ', p99 < 250 ms' : ''})`,
+    );
+  }
+  const verify = await b.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Bearer ${await login(b, 'coord')}` } });
+  console.log(`audit chain after the run: ${JSON.stringify(verify.json())}`);
+} finally {
+  await b.close();
+}
