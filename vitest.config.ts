@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Property-based suites run hundreds of cases: 5 s is too tight on a loaded 2-core machine.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         test: {
           name: 'integration',
@@ -14,6 +15,18 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Database faults, hostile input (seeded fuzz), secrets in logs. Fast cases run on PGlite as well; the
+        // PostgreSQL-only ones (backend kill, network cut) skip themselves when TEST_DATABASE_URL is unset.
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          environment: 'node',
+          // The fuzz run caps itself at 150 s; set-up builds a round on a possibly busy machine.
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -17,8 +17,20 @@ import {
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { systemClock, type Actor, type Clock } from './lib/context.js';
+import { createPlansService, type PlansService } from './modules/plans/plans.service.js';
+import { createReportsService, type ReportsService } from './modules/plans/reports.service.js';
+import { createInspectionsService, type InspectionsService } from './modules/plans/inspections.service.js';
+import { createPrefillService, type PrefillService } from './modules/plans/prefill.service.js';
+import { plansRoutes } from './modules/plans/plans.routes.js';
+import { finishOpenApiDocument } from './lib/openapi-document.js';
 import { problemType, UnauthorizedError } from './lib/errors.js';
 import { registerProblemHandlers, sendProblem } from './plugins/problem.js';
+import { registerUnreadBodyGuard } from './plugins/unread-body.js';
+import { loggerOptions as baseLoggerOptions, redactPaths } from './lib/logging.js';
+import { DB_RETRY_AFTER_SECONDS } from './lib/db-errors.js';
+import { clientErrorHandler, frameworkErrors, registerInputGuard } from './plugins/input-guard.js';
+import { registerHeavyLimit } from './plugins/heavy-limit.js';
+import { databaseRateLimitStore } from './plugins/rate-limit-store.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
@@ -36,14 +48,20 @@ import { roundsRoutes } from './modules/rounds/rounds.routes.js';
 import { resultsRoutes } from './modules/results/results.routes.js';
 import { createResultsService, type ResultsService } from './modules/results/results.service.js';
 import { createRoundsService, type RoundsService } from './modules/rounds/rounds.service.js';
+import { settlementRoutes } from './modules/settlement/settlement.routes.js';
+import { createSettlementService, type SettlementService } from './modules/settlement/settlement.service.js';
 import { createUsersService, type UsersService } from './modules/users/users.service.js';
 import { surveysRoutes } from './modules/surveys/surveys.routes.js';
-import { checkSurveyReferences, createSurveysService, surveyIndicesOf, surveyScoreOf, type SurveysService } from './modules/surveys/surveys.service.js';
+import { checkSurveyReferences, createSurveysService, surveyIndicesOf, surveyScoreOf, surveyScoresOf, type SurveysService } from './modules/surveys/surveys.service.js';
 import { webRoutes } from './web/index.js';
 import { publicRoutes } from './modules/publications/public.routes.js';
 import { publicationsRoutes } from './modules/publications/publications.routes.js';
 import { createPublicationsService, type PublicationsService } from './modules/publications/publications.service.js';
+import { councilRoutes } from './modules/council/council.routes.js';
+import { createCouncilService, type CouncilService } from './modules/council/council.service.js';
 import { createKeyring } from './modules/publications/signing.js';
+import { jobsRoutes } from './modules/jobs/jobs.routes.js';
+import { createJobsService, type JobsService } from './modules/jobs/jobs.service.js';
 
 export interface Services {
   auth: AuthService;
@@ -53,8 +71,17 @@ export interface Services {
   rounds: RoundsService;
   assessments: AssessmentsService;
   results: ResultsService;
+  settlement: SettlementService;
   surveys: SurveysService;
   publications: PublicationsService;
+  council: CouncilService;
+  /** Background job runs (issue 16): one instance per scheduled run, recorded. */
+  jobs: JobsService;
+  /** The year behind the index (issue 17): plan tasks, periodic reports, inspections, and the items they pre-fill. */
+  plans: PlansService;
+  reports: ReportsService;
+  inspections: InspectionsService;
+  prefill: PrefillService;
 }
 
 declare module 'fastify' {
@@ -71,6 +98,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Route needs no authentication. */
     public?: boolean;
+    /** Where this route's rate-limit counters live: the shared database (default) or this process's memory. */
+    rateLimitStore?: 'memory' | 'database';
   }
 }
 
@@ -86,19 +115,8 @@ export interface AppDeps {
 
 export const API_PREFIX = '/api/v1';
 
-/** Log fields that must never be written: credentials and session material. */
-export const redactPaths = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  'password',
-  'token',
-  '*.password',
-  '*.newPassword',
-  '*.currentPassword',
-  '*.token',
-];
+/** Log fields that must never be written (src/lib/logging.ts); re-exported for existing importers. */
+export { redactPaths };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -118,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ? { logger: false }
       : deps.logger
         ? { loggerInstance: deps.logger }
-        : { logger: { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } } };
+        : { logger: baseLoggerOptions(config.logLevel) };
 
   const app = Fastify({
     ...loggerOptions,
@@ -132,6 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 72_000,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own 400 (bad percent-encoding) and 414 (over-long path segment) as problem+json.
+    frameworkErrors,
+    // Malformed HTTP (bad header bytes, header overflow, timeouts) answered by Node's parser: problem+json too.
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -144,21 +166,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null);
 
   const auth = createAuthService({ database, config, log: app.log });
-  const results = createResultsService({ database, surveyScoreOf });
+  const results = createResultsService({ database, surveyScoreOf, surveyScoresOf });
+  const assessments = createAssessmentsService({ database, blobStore, config });
+  // Settlement owns the checks on phase moves (before appraisal, before council review) and the open-items
+  // computation publication refuses on.
+  const prefill = createPrefillService({ database });
+  const settlement = createSettlementService({ database, results, itemView: (ctx, roundId, unitCode, code) => assessments.getItem(ctx, roundId, unitCode, code) });
   app.decorate('services', {
     auth,
     orgUnits: createOrgUnitsService({ database }),
     users: createUsersService({ database }),
     frameworks: createFrameworksService({ database, checkSurveyReferences }),
-    rounds: createRoundsService({ database, guards: [results.councilReviewGuard] }),
-    assessments: createAssessmentsService({ database, blobStore, config }),
+    // When self-assessment opens, criteria fed by the year's tracked data are pre-filled in the same transaction.
+    rounds: createRoundsService({ database, guards: [settlement.transitionGuard], effects: [async (tx, round, to, ctx) => void (to === 'self_assessment' && (await prefill.prefillIn(tx, ctx, round.id, null)))] }),
+    assessments,
     results,
+    settlement,
     surveys: createSurveysService({ database, config }),
     // Keys from configuration are checked now; the embedded default key is generated on first use.
-    publications: createPublicationsService({ database, results, keyring: createKeyring(config), cacheBytes: config.publicationCacheBytes, surveyIndicesOf }),
+    publications: createPublicationsService({ database, results, openItemsOf: settlement.openItemsFrom, keyring: createKeyring(config), cacheBytes: config.publicationCacheBytes, surveyIndicesOf }),
+    jobs: createJobsService({ database, instanceId: config.instanceId, log: app.log }),
+    plans: createPlansService({ database }),
+    reports: createReportsService({ database }),
+    inspections: createInspectionsService({ database }),
+    prefill,
+    council: createCouncilService({ database, blobStore, maxBytes: config.evidenceMaxBytes }),
   } satisfies Services);
 
   registerProblemHandlers(app);
+  // Before any other hook: hostile bytes and out-of-range integers never reach a handler or the database.
+  registerInputGuard(app);
+  registerHeavyLimit(app, { maxConcurrent: config.heavyMaxConcurrent, retryAfterSeconds: DB_RETRY_AFTER_SECONDS });
+  registerUnreadBodyGuard(app);
   if (ownsBlobStore) app.addHook('onClose', async () => blobStore.close());
 
   app.addHook('onRequest', async (request, reply) => {
@@ -168,10 +207,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(helmet, {
     // Swagger UI's bundle needs its own inline bootstrap; it sets a matching CSP itself (staticCSP below).
     contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+    // helmet's default no-referrer makes browsers send `Origin: null` on same-site form POSTs, which the web CSRF
+    // origin check must refuse; same-origin keeps referrers off other sites and lets our own forms name their origin.
+    referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await app.register(rateLimit, {
     global: false,
+    // Counters in the database: every instance behind the load balancer counts against the same limit (issue 16).
+    store: databaseRateLimitStore(database.db, clock),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       message: `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`,
@@ -201,7 +245,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description:
           'Criteria frameworks, self-assessment, appraisal, surveys and signed publication of the public-administration-reform index. Errors are RFC 9457 problem+json.',
         version: '1.0.0',
+        license: { name: 'Proprietary (all rights reserved)' },
       },
+      // Relative: the document is served by the instance it describes, whatever host and port it is reached on.
+      servers: [{ url: '/', description: 'Máy chủ phục vụ tài liệu này (the instance serving this document)' }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/auth/login or a personal API token' } } },
       security: [{ bearerAuth: [] }],
     },
@@ -210,7 +257,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (args.route.config?.public) (out.schema as Record<string, unknown>).security = [];
       return out;
     },
-    transformObject: jsonSchemaTransformObject,
+    // Problem responses, implied statuses and common headers are added in one pass (src/lib/openapi-document.ts).
+    transformObject: (args) => finishOpenApiDocument(jsonSchemaTransformObject(args) as Record<string, unknown>) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
 
@@ -242,9 +290,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(roundsRoutes);
       await api.register(assessmentsRoutes);
       await api.register(resultsRoutes);
+      await api.register(settlementRoutes);
       await api.register(surveysRoutes);
       await api.register(publicationsRoutes);
+      await api.register(councilRoutes);
       await api.register(publicRoutes);
+      await api.register(jobsRoutes);
+      await api.register(plansRoutes);
     },
     { prefix: API_PREFIX },
   );

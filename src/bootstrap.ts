@@ -30,11 +30,17 @@ export function purgeSurveyPersonalData(app: FastifyInstance) {
   return app.services.surveys.purgePersonalData({ actor: null, requestId: 'retention', now: app.clock() });
 }
 
-/** Start-up duties: an admin must exist; the embedded default gets a demo city when the database is new. */
-export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> {
+/**
+ * Start-up duties: an admin must exist; the embedded default gets a demo province when the database is new. The server
+ * runs this under the database's start-up lock (one instance at a time). `housekeeping: false` leaves the evidence
+ * sweep and the retention purge to the scheduled jobs (src/modules/jobs), which run them once across instances.
+ */
+export async function bootstrap(app: FastifyInstance, opts: { housekeeping?: boolean } = {}): Promise<BootstrapReport> {
+  const housekeeping = opts.housekeeping ?? true;
   const { config, services } = { config: app.appConfig, services: app.services };
   const ctx = { actor: null, requestId: 'bootstrap', now: app.clock() };
-  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [], sweep: await sweepEvidence(app), respondentsPurged: 0 };
+  const sweep = housekeeping ? await sweepEvidence(app) : { tempRemoved: 0, orphansRemoved: 0 };
+  const report: BootstrapReport = { adminCreated: false, demoSeeded: false, demoUsers: [], sweep, respondentsPurged: 0 };
 
   const fresh = await isEmptyDatabase(app.database.db);
   if (config.demoData && fresh) {
@@ -47,7 +53,7 @@ export async function bootstrap(app: FastifyInstance): Promise<BootstrapReport> 
     report.adminCreated = true;
     if (!config.adminPassword) report.generatedAdminPassword = password;
   }
-  report.respondentsPurged = await purgeSurveyPersonalData(app);
+  if (housekeeping) report.respondentsPurged = await purgeSurveyPersonalData(app);
   if (config.demoData && !report.demoSeeded) {
     report.demoUsers = await listDemoUsers(app);
   }

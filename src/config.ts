@@ -1,5 +1,7 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { listenBaseUrl } from './lib/public-url.js';
 
 // The one place where process.env is read (see loadConfig). Everything else receives a Config.
 const bool = z
@@ -19,11 +21,13 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(2_000),
+  HEAVY_MAX_CONCURRENT: z.coerce.number().int().min(0).max(1000).default(4),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   API_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(90),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  LOGIN_ADDRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
   EVIDENCE_MAX_MB: z.coerce.number().positive().max(1024).default(20),
   EVIDENCE_MAX_FILES_PER_ITEM: z.coerce.number().int().positive().max(100).default(10),
   S3_BUCKET: z.string().min(1).optional(),
@@ -36,8 +40,10 @@ const envSchema = z.object({
   SIGNING_PRIVATE_KEY: z.string().min(1).optional(),
   SIGNING_PUBLIC_KEY: z.string().min(1).optional(),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  PUBLIC_RATE_LIMIT_STORE: z.enum(['memory', 'database']).default('memory'),
+  INSTANCE_ID: z.string().trim().min(1).max(128).optional(),
   PUBLICATION_CACHE_MB: z.coerce.number().min(0).max(16384).default(256),
-  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
   SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   SURVEY_IMPORT_MAX_MB: z.coerce.number().positive().max(10_240).default(200),
   SURVEY_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).default(365),
@@ -59,15 +65,25 @@ export interface Config {
   bodyLimit: number;
   /** Above this event-loop delay requests get 503 + Retry-After instead of queueing; 0 = never shed load. */
   maxEventLoopDelayMs: number;
+  /** Heavy requests (results, exports, publication renders) running at once; more get 503 + Retry-After. 0 = no cap. */
+  heavyMaxConcurrent: number;
   sessionTtlMs: number;
   apiTokenTtlMs: number;
   loginMaxFailures: number;
   loginLockMs: number;
+  /** Failed logins per (client address, username) per minute; successful ones do not count. */
   loginRateLimitPerMinute: number;
+  /** Failed logins per client address per minute (any usernames): higher, since one office may share an address. */
+  loginAddressRateLimitPerMinute: number;
   evidenceMaxBytes: number;
   evidenceMaxFilesPerItem: number;
-  /** Where citizens reach the web UI: survey links and QR codes point under it (no trailing slash). */
+  /**
+   * Where citizens reach the web UI: survey links and QR codes point under it (no trailing slash). Unset
+   * PUBLIC_BASE_URL = the listen address; requests then derive it (src/lib/public-url.ts).
+   */
   publicBaseUrl: string;
+  /** Whether PUBLIC_BASE_URL was given (start-up warns in production when it was not). */
+  publicBaseUrlSet: boolean;
   /** Public survey form submissions per client address per minute. */
   surveyRateLimitPerMinute: number;
   /** Largest survey export file accepted by the bulk import. */
@@ -90,6 +106,10 @@ export interface Config {
   signing: { privateKey: string | undefined; publicKey: string | undefined };
   /** Requests per client address per minute on each anonymous publication endpoint. */
   publicRateLimitPerMinute: number;
+  /** 'memory': each instance counts the public limit alone (cheap); 'database': shared by all instances. */
+  publicRateLimitStore: 'memory' | 'database';
+  /** Names this process in job runs (GET /api/v1/jobs/runs); defaults to host name and process id. */
+  instanceId: string;
   /** Memory for rendered publication representations (JSON, CSV, XLSX, PDF); 0 = no cache. */
   publicationCacheBytes: number;
 }
@@ -128,14 +148,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimit: e.BODY_LIMIT_BYTES,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    heavyMaxConcurrent: e.HEAVY_MAX_CONCURRENT,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     apiTokenTtlMs: e.API_TOKEN_TTL_DAYS * 86_400_000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    loginAddressRateLimitPerMinute: e.LOGIN_ADDRESS_RATE_LIMIT_PER_MINUTE ?? 10 * e.LOGIN_RATE_LIMIT_PER_MINUTE,
     evidenceMaxBytes: Math.round(e.EVIDENCE_MAX_MB * 1024 * 1024),
     evidenceMaxFilesPerItem: e.EVIDENCE_MAX_FILES_PER_ITEM,
-    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? listenBaseUrl(e.HOST, e.PORT)).replace(/\/+$/, ''),
+    publicBaseUrlSet: e.PUBLIC_BASE_URL !== undefined,
     surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
     surveyImportMaxBytes: Math.round(e.SURVEY_IMPORT_MAX_MB * 1024 * 1024),
     surveyPersonalDataRetentionDays: e.SURVEY_PERSONAL_DATA_RETENTION_DAYS,
@@ -152,6 +175,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : undefined,
     signing: { privateKey: e.SIGNING_PRIVATE_KEY, publicKey: e.SIGNING_PUBLIC_KEY },
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    publicRateLimitStore: e.PUBLIC_RATE_LIMIT_STORE,
+    instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
     publicationCacheBytes: Math.round(e.PUBLICATION_CACHE_MB * 1024 * 1024),
   };
 }

@@ -1,10 +1,13 @@
 // Process entry point: configuration, database, listen, graceful shutdown. All behaviour lives in app.ts.
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
-import { buildApp, redactPaths } from './app.js';
-import { bootstrap, describeLogins, purgeSurveyPersonalData, sweepEvidence } from './bootstrap.js';
+import { buildApp } from './app.js';
+import { loggerOptions } from './lib/logging.js';
+import { bootstrap, describeLogins } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { scheduledJobs } from './modules/jobs/jobs.schedule.js';
+import { startScheduler } from './modules/jobs/jobs.service.js';
 
 let config;
 try {
@@ -17,29 +20,34 @@ try {
   throw err;
 }
 
-const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } });
+const logger = pino(loggerOptions(config.logLevel));
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-await database.migrate();
-logger.info({ driver: database.driver }, 'database migrated');
-
-const app = await buildApp({ config, database, logger });
-const report = await bootstrap(app);
-if (report.sweep.orphansRemoved || report.sweep.tempRemoved) app.log.info(report.sweep, 'removed evidence files left by interrupted uploads');
-const sweeper = setInterval(() => {
-  sweepEvidence(app).catch((err) => app.log.warn({ err }, 'evidence sweep failed'));
-  purgeSurveyPersonalData(app).catch((err) => app.log.warn({ err }, 'survey personal data purge failed'));
-}, 3_600_000);
-sweeper.unref();
+// Several instances may start at once on an empty database: one migrates and bootstraps under the start-up lock,
+// the others wait for it and then find the schema current and the admin (and demo data) there.
+const { app, report } = await database.withStartupLock(async () => {
+  await database.migrate();
+  logger.info({ driver: database.driver }, 'database migrated');
+  const app = await buildApp({ config, database, logger });
+  // Sweep and retention purge are scheduled jobs below (once per hour across all instances), not start-up duties.
+  return { app, report: await bootstrap(app, { housekeeping: false }) };
+});
+const stopJobs = startScheduler({ jobs: app.services.jobs, definitions: scheduledJobs(app), clock: app.clock, log: app.log });
 
 closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal }, 'shutting down');
-  clearInterval(sweeper);
+  await stopJobs();
   await app.close();
   await database.close();
 });
 
 await app.listen({ port: config.port, host: config.host });
+if (config.env === 'production' && !config.publicBaseUrlSet) {
+  // Printed QR codes outlive the process: in production they must point at the public name, not a guess.
+  app.log.warn(
+    'PUBLIC_BASE_URL is not set: survey links and QR codes use the address each request reached this service at; set it to the public address (e.g. https://cchc.example.gov.vn)',
+  );
+}
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;

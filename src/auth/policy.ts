@@ -14,6 +14,8 @@ export type Action =
   | 'user.read'
   | 'user.write'
   | 'audit.read'
+  /** Operational records: background job runs. */
+  | 'system.read'
   | 'framework.read'
   | 'framework.write'
   | 'round.read'
@@ -24,7 +26,12 @@ export type Action =
   | 'publication.create'
   | 'survey.read'
   | 'survey.manage'
-  | 'survey.results';
+  | 'survey.results'
+  /** The year behind the index: plans, periodic reports, inspections (issue 17). */
+  | 'plan.read'
+  | 'plan.manage'
+  /** A unit reports its own task progress, periodic reports and remediation of findings. */
+  | 'plan.report';
 
 const grants: Record<Role, Partial<Record<Action, Scope>>> = {
   admin: {
@@ -33,11 +40,13 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'user.read': 'all',
     'user.write': 'all',
     'audit.read': 'all',
+    'system.read': 'all',
     'framework.read': 'all',
     'framework.write': 'all',
     'round.read': 'all',
     'survey.read': 'all',
     'survey.manage': 'all',
+    'plan.read': 'all',
   },
   coordinator: {
     'org_unit.read': 'all',
@@ -52,6 +61,8 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'survey.read': 'all',
     'survey.manage': 'all',
     'survey.results': 'all',
+    'plan.read': 'all',
+    'plan.manage': 'all',
   },
   appraiser: {
     'org_unit.read': 'all',
@@ -60,6 +71,7 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'round.read': 'all',
     'assessment.read': 'assigned_areas',
     'survey.read': 'all',
+    'plan.read': 'all',
   },
   unit_editor: {
     'org_unit.read': 'own_unit',
@@ -69,6 +81,8 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'assessment.read': 'own_unit',
     'assessment.edit_self': 'own_unit',
     'survey.read': 'all',
+    'plan.read': 'own_unit',
+    'plan.report': 'own_unit',
   },
   unit_head: {
     'org_unit.read': 'own_unit',
@@ -79,6 +93,8 @@ const grants: Record<Role, Partial<Record<Action, Scope>>> = {
     'assessment.edit_self': 'own_unit',
     'assessment.submit': 'own_unit',
     'survey.read': 'all',
+    'plan.read': 'own_unit',
+    'plan.report': 'own_unit',
   },
 };
 

@@ -22,8 +22,17 @@ export interface Database {
   /** Cheap round-trip used by readiness. */
   ping(): Promise<void>;
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` (migrations, first-start bootstrap) while holding the start-up lock: on PostgreSQL a session advisory
+   * lock, so of several instances started at once on one database one migrates and bootstraps while the others
+   * wait and then find the work done. The embedded database has a single process and needs no lock.
+   */
+  withStartupLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** Advisory lock key of the start-up lock (the publication chain uses 727_002). */
+const STARTUP_LOCK = 727_016;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** migrations/ sits at the project root both when run from src/ (tsx) and from dist/src/ (compiled). */
@@ -34,17 +43,65 @@ export function migrationsFolder(): string {
   throw new Error('migrations folder not found');
 }
 
+/**
+ * A pg pool that survives connections dying while they are checked out. pg-pool listens for a client's 'error'
+ * only while it is idle; a backend terminated (pg_terminate_backend, failover) or a network cut during a
+ * transaction emits 'error' on a checked-out client with no listener, which is an uncaught exception and took the
+ * whole process down. Here every client keeps a listener for its whole life, and a checked-out client whose
+ * connection broke is handed back (and discarded) at once: drizzle does not release the client when `begin`
+ * itself fails, which would otherwise leak one pool slot per outage until the pool is exhausted for good.
+ */
+class ResilientPool extends pg.Pool {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly onLost: (err: Error) => void,
+  ) {
+    super(config);
+    this.on('connect', (client) => {
+      client.on('error', (err: Error) => this.onLost(err));
+    });
+    // Idle clients: pg-pool removes them and re-emits here; the client listener above already logged it.
+    this.on('error', () => {});
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (callback) return super.connect(callback);
+    return super.connect().then((client) => {
+      const release = client.release.bind(client);
+      let released = false;
+      const onError = (err: Error) => {
+        if (!released) client.release(err);
+      };
+      client.release = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onError);
+        release(err);
+      };
+      client.on('error', onError);
+      return client;
+    });
+  }
+}
+
 export function openPostgres(url: string, logger?: Logger, poolOptions: pg.PoolConfig = {}): Database {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    ...poolOptions,
-  });
-  // An idle client losing its connection (database restart, network cut) must not crash the process;
-  // the pool discards it and readiness reports the outage until the database returns.
-  pool.on('error', (err) => logger?.warn({ err: { message: err.message } }, 'postgres pool client error'));
+  // A lost connection fails only the statements that were using it; the pool opens new connections on demand,
+  // so the service recovers by itself when PostgreSQL is back (readiness reports the outage meanwhile).
+  const pool = new ResilientPool(
+    {
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // Detect half-open connections after a silent network cut instead of waiting for the OS default (hours).
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      ...poolOptions,
+    },
+    (err) => logger?.warn({ err }, 'postgres connection lost'),
+  );
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -55,6 +112,20 @@ export function openPostgres(url: string, logger?: Logger, poolOptions: pg.PoolC
     async migrate() {
       await migratePg(drizzlePg(pool), { migrationsFolder: migrationsFolder() });
     },
+    async withStartupLock<T>(fn: () => Promise<T>): Promise<T> {
+      // A dedicated connection holds the session lock while `fn` uses the rest of the pool.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
+        }
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await pool.end();
     },
@@ -62,9 +133,22 @@ export function openPostgres(url: string, logger?: Logger, poolOptions: pg.PoolC
 }
 
 /** Embedded PostgreSQL (PGlite). `dir` undefined = in memory (tests). */
+/**
+ * Embedded PostgreSQL settings (issue 14, memory): PGlite runs one backend in this process, so PostgreSQL's default
+ * 128 MB of shared buffers is 128 MB of our RSS; the operating system's page cache serves the data files anyway.
+ */
+const PGLITE_CONF = ['shared_buffers = 32MB', 'temp_buffers = 4MB', 'maintenance_work_mem = 32MB'];
+
 export async function openPglite(dir?: string): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
+  if (dir && !fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    // A fresh data directory is initialised by a separate WebAssembly instance (initdb) whose memory stays attached
+    // to the client that ran it (≈ 400 MB of RSS for the life of the process). Initialise, close, and reopen.
+    const init = new PGlite(dir, { postgresqlconf: PGLITE_CONF });
+    await init.waitReady;
+    await init.close();
+  }
+  const client = dir ? new PGlite(dir, { postgresqlconf: PGLITE_CONF }) : new PGlite({ postgresqlconf: PGLITE_CONF });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -76,6 +160,7 @@ export async function openPglite(dir?: string): Promise<Database> {
     async migrate() {
       await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
     },
+    withStartupLock: (fn) => fn(),
     async close() {
       if (!client.closed) await client.close();
     },

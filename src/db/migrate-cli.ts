@@ -5,7 +5,8 @@ import { openDatabase } from './client.js';
 const config = loadConfig();
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
-  await database.migrate();
+  // The same start-up lock the server takes: safe while instances are starting.
+  await database.withStartupLock(() => database.migrate());
   console.log(`migrations applied (${database.driver})`);
 } finally {
   await database.close();

@@ -2,6 +2,7 @@
 // Points and indices are numeric (exact), never float columns.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -36,6 +37,8 @@ export const orgUnits = pgTable(
     parentCode: text('parent_code').references((): any => orgUnits.code, { onDelete: 'restrict' }),
     activeFrom: date('active_from', { mode: 'string' }),
     activeTo: date('active_to', { mode: 'string' }),
+    /** Units merged into this one (sáp nhập): their published rows appear in this unit's public history. */
+    predecessorCodes: jsonb('predecessor_codes').$type<string[]>().notNull().default([]),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -43,6 +46,19 @@ export const orgUnits = pgTable(
     index('org_units_parent_idx').on(t.parentCode),
     check('org_units_active_range', sql`${t.activeTo} is null or ${t.activeFrom} is null or ${t.activeTo} >= ${t.activeFrom}`),
   ],
+);
+
+/** Dated name history of a unit: each name holds from `validFrom` until the next entry's `validFrom`. */
+export const orgUnitNames = pgTable(
+  'org_unit_names',
+  {
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    recordedBy: text('recorded_by'),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'org_unit_names_pk', columns: [t.unitCode, t.validFrom] })],
 );
 
 export const users = pgTable(
@@ -105,6 +121,8 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** The chain this row links into (migration 0006): one per unit's assessment, 'global' for the rest. */
+    stream: text('stream').notNull().default('global'),
   },
   (t) => [
     index('audit_entity_idx').on(t.entityType, t.entityId),
@@ -112,6 +130,13 @@ export const auditEvents = pgTable(
     index('audit_at_idx').on(t.at),
   ],
 );
+
+/** The last row of each audit stream: appends lock only their stream's head; verify checks no tail was cut. */
+export const auditHeads = pgTable('audit_heads', {
+  stream: text('stream').primaryKey(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
 
 export const frameworkStatuses = ['draft', 'published'] as const;
 export type FrameworkStatus = (typeof frameworkStatuses)[number];
@@ -137,6 +162,8 @@ export const frameworks = pgTable(
     penaltyCap: numeric('penalty_cap', { precision: 8, scale: 2 }).notNull(),
     capIndexAt100: boolean('cap_index_at_100').notNull().default(true),
     surveyOptional: boolean('survey_optional').notNull().default(false),
+    /** "không phát sinh": 'rebase' (leave points and max) or 'full_points' (award the item's max). */
+    notApplicableScoring: text('not_applicable_scoring', { enum: ['rebase', 'full_points'] }).notNull().default('rebase'),
     bands: jsonb('bands').$type<unknown[]>().notNull(),
     criteria: jsonb('criteria').$type<unknown[]>().notNull(),
     clonedFrom: text('cloned_from'),
@@ -171,7 +198,49 @@ export const rounds = pgTable('rounds', {
   createdBy: text('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** Hủy đợt: a cancelled round frees its units for another round of the same year. */
+  cancelledAt: ts('cancelled_at'),
+  cancelledBy: text('cancelled_by'),
+  cancelReason: text('cancel_reason'),
+  /** Why a framework of another year was accepted (allowFrameworkYear). */
+  frameworkYearReason: text('framework_year_reason'),
+}, (t) => [
+  index('rounds_year_idx').on(t.year),
+  check('rounds_cancel_reason', sql`(${t.cancelledAt} is null) = (${t.cancelReason} is null)`),
+]);
+
+/** Hội đồng thẩm định: its members and who issues and signs the decision that publishes the index. */
+export const roundCouncils = pgTable('round_councils', {
+  roundId: uuid('round_id').primaryKey().references(() => rounds.id, { onDelete: 'cascade' }),
+  members: jsonb('members').$type<{ name: string; position: string }[]>().notNull().default([]),
+  decisionIssuer: text('decision_issuer'),
+  signerName: text('signer_name'),
+  signerTitle: text('signer_title'),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/** Biên bản họp hội đồng: an uploaded file (bytes in the evidence blob store) or an official-document reference. */
+export const roundMinutes = pgTable(
+  'round_minutes',
+  {
+    roundId: uuid('round_id').primaryKey().references(() => rounds.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['file', 'document'] }).notNull(),
+    blobKey: text('blob_key'),
+    filename: text('filename'),
+    mime: text('mime'),
+    size: integer('size'),
+    sha256: text('sha256'),
+    docNumber: text('doc_number'),
+    docDate: date('doc_date', { mode: 'string' }),
+    issuer: text('issuer'),
+    title: text('title'),
+    url: text('url'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('round_minutes_blob_uq').on(t.blobKey), check('round_minutes_kind', sql`${t.kind} in ('file', 'document')`)],
+);
 
 export const roundGroups = pgTable(
   'round_groups',
@@ -195,6 +264,8 @@ export const roundAppraisers = pgTable(
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'restrict' }),
     groupCode: text('group_code').notNull(),
     areaCode: text('area_code').notNull(),
+    /** Only these units of the group (null: every unit of the group except the appraiser's own). */
+    unitCodes: jsonb('unit_codes').$type<string[]>(),
   },
   (t) => [primaryKey({ columns: [t.roundId, t.userId, t.groupCode, t.areaCode] })],
 );
@@ -269,6 +340,12 @@ export const assessmentItems = pgTable(
     selfConfirmedReason: text('self_confirmed_reason'),
     finalizedBy: text('finalized_by'),
     finalizedAt: ts('finalized_at'),
+    /** The final score is the council's decision, entered by the coordinator (finalizedBy), not an appraiser's. */
+    finalByCouncil: boolean('final_by_council').notNull().default(false),
+    /** Kiến nghị: the unit contested an appraisal below its self points (it then counts as flagged). */
+    objectionReason: text('objection_reason'),
+    objectedAt: ts('objected_at'),
+    objectedBy: text('objected_by'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('assessment_items_uq').on(t.assessmentId, t.criterionCode), index('assessment_items_area_idx').on(t.assessmentId, t.areaCode)],
@@ -375,6 +452,10 @@ export const surveyResponses = pgTable(
     answers: jsonb('answers').$type<Record<string, string>>().notNull(),
     submittedAt: ts('submitted_at').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Import: the version imported (meta/instanceID; an edit changes it while responseId, the root id, stays). */
+    sourceVersion: text('source_version'),
+    /** Import: when a re-import of an edited submission last replaced this response. */
+    replacedAt: ts('replaced_at'),
   },
   (t) => [uniqueIndex('survey_responses_uq').on(t.surveyId, t.responseId), index('survey_responses_unit_idx').on(t.surveyId, t.unitCode)],
 );
@@ -401,6 +482,10 @@ export const publications = pgTable(
     year: integer('year').notNull(),
     decisionNumber: text('decision_number').notNull(),
     decisionDate: date('decision_date', { mode: 'string' }).notNull(),
+    /** Who issued and signed the decision (null on publications made before these were recorded). */
+    decisionIssuer: text('decision_issuer'),
+    signerName: text('signer_name'),
+    signerTitle: text('signer_title'),
     publishedAt: ts('published_at').notNull(),
     /** The snapshot exactly as hashed and signed: RFC 8785 canonical JSON text. */
     snapshot: text('snapshot').notNull(),
@@ -436,4 +521,218 @@ export const publicationRows = pgTable(
     bandLabel: text('band_label'),
   },
   (t) => [primaryKey({ columns: [t.publicationId, t.unitCode] }), index('publication_rows_unit_idx').on(t.unitCode, t.lineage, t.year)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Several instances on one database (issue 16).
+
+/** Hit counters of the rate limits every instance shares: one row per key, the window starts at its first hit. */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    windowStart: ts('window_start').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [index('rate_limit_counters_expires_idx').on(t.expiresAt)],
+);
+
+export const jobOutcomes = ['running', 'succeeded', 'failed'] as const;
+
+/**
+ * One row per run of a background job. (name, slot) is unique: the instance whose insert wins a slot (e.g. the
+ * hour) runs the job, the others skip it, so scheduled work happens once however many instances run.
+ */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    slot: text('slot').notNull(),
+    instance: text('instance').notNull(),
+    startedAt: ts('started_at').notNull(),
+    finishedAt: ts('finished_at'),
+    outcome: text('outcome', { enum: jobOutcomes }).notNull().default('running'),
+    detail: jsonb('detail'),
+  },
+  (t) => [
+    uniqueIndex('job_runs_name_slot_uq').on(t.name, t.slot),
+    index('job_runs_started_idx').on(t.startedAt),
+    check('job_runs_outcome_check', sql`${t.outcome} in ('running', 'succeeded', 'failed')`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The year behind the index (issue 17): the CCHC plan's tasks, periodic reports and inspections. Their counts
+// pre-fill the criteria that declare a `feed` (area 1, "Công tác chỉ đạo, điều hành CCHC").
+
+/** Kế hoạch CCHC năm: one per year and issuer, with its appendix of tasks. */
+export const plans = pgTable(
+  'plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    year: integer('year').notNull(),
+    title: text('title').notNull(),
+    decisionNumber: text('decision_number'),
+    decisionDate: date('decision_date', { mode: 'string' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('plans_code_uq').on(t.code), index('plans_year_idx').on(t.year)],
+);
+
+export const planTasks = pgTable(
+  'plan_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    planId: uuid('plan_id').notNull().references(() => plans.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    position: integer('position').notNull(),
+    area: text('area'),
+    title: text('title').notNull(),
+    product: text('product'),
+    leadUnitCode: text('lead_unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    supportUnitCodes: jsonb('support_unit_codes').$type<string[]>().notNull().default([]),
+    timeframe: text('timeframe'),
+    /** YYYY-MM-DD, ascending; the last one is the task's deadline. */
+    dueDates: jsonb('due_dates').$type<string[]>().notNull().default([]),
+  },
+  (t) => [uniqueIndex('plan_tasks_uq').on(t.planId, t.code), index('plan_tasks_lead_idx').on(t.leadUnitCode)],
+);
+
+export const planTaskStatuses = ['done', 'in_progress', 'not_started'] as const;
+
+export const planTaskProgress = pgTable(
+  'plan_task_progress',
+  {
+    taskId: uuid('task_id').notNull().references(() => planTasks.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    status: text('status', { enum: planTaskStatuses }).notNull(),
+    completedOn: date('completed_on', { mode: 'string' }),
+    note: text('note'),
+    evidence: jsonb('evidence').$type<unknown[]>().notNull().default([]),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'plan_task_progress_pk', columns: [t.taskId, t.unitCode] }),
+    check('plan_task_progress_status_check', sql`${t.status} in ('done', 'in_progress', 'not_started')`),
+    check('plan_task_progress_done_check', sql`(${t.status} = 'done') = (${t.completedOn} is not null)`),
+  ],
+);
+
+export const planTaskProgressHistory = pgTable(
+  'plan_task_progress_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    taskId: uuid('task_id').notNull().references(() => planTasks.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull(),
+    data: jsonb('data').notNull(),
+    at: ts('at').notNull(),
+    actorUsername: text('actor_username').notNull(),
+  },
+  (t) => [index('plan_task_progress_history_idx').on(t.taskId, t.unitCode)],
+);
+
+export const reportPeriodKinds = ['quarter', 'half_year', 'year', 'ad_hoc'] as const;
+
+/** Kỳ báo cáo: quarterly, 6-month, annual or ad-hoc report every listed unit owes by the due date. */
+export const reportPeriods = pgTable(
+  'report_periods',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    year: integer('year').notNull(),
+    kind: text('kind', { enum: reportPeriodKinds }).notNull(),
+    label: text('label').notNull(),
+    cutoffFrom: date('cutoff_from', { mode: 'string' }).notNull(),
+    cutoffTo: date('cutoff_to', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    unitCodes: jsonb('unit_codes').$type<string[]>().notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('report_periods_year_idx').on(t.year),
+    check('report_periods_kind_check', sql`${t.kind} in ('quarter', 'half_year', 'year', 'ad_hoc')`),
+    check('report_periods_cutoff_check', sql`${t.cutoffTo} >= ${t.cutoffFrom}`),
+  ],
+);
+
+export const periodReports = pgTable(
+  'period_reports',
+  {
+    periodId: uuid('period_id').notNull().references(() => reportPeriods.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    submittedAt: ts('submitted_at').notNull(),
+    /** The day in Vietnam it was sent: what "on time" is judged by. */
+    submittedOn: date('submitted_on', { mode: 'string' }).notNull(),
+    document: jsonb('document').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+  },
+  (t) => [primaryKey({ name: 'period_reports_pk', columns: [t.periodId, t.unitCode] })],
+);
+
+export const reportExtensions = pgTable(
+  'report_extensions',
+  {
+    periodId: uuid('period_id').notNull().references(() => reportPeriods.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    grantedBy: text('granted_by').notNull(),
+    grantedAt: ts('granted_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'report_extensions_pk', columns: [t.periodId, t.unitCode] })],
+);
+
+/** Kiểm tra CCHC: an inspection of one unit, with findings to remedy by their due dates. */
+export const inspections = pgTable(
+  'inspections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    year: integer('year').notNull(),
+    unitCode: text('unit_code').notNull().references(() => orgUnits.code, { onDelete: 'restrict' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('inspections_unit_year_idx').on(t.unitCode, t.year)],
+);
+
+export const inspectionFindings = pgTable(
+  'inspection_findings',
+  {
+    inspectionId: uuid('inspection_id').notNull().references(() => inspections.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    remediedOn: date('remedied_on', { mode: 'string' }),
+    note: text('note'),
+    evidence: jsonb('evidence').$type<unknown[]>().notNull().default([]),
+    updatedBy: text('updated_by'),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [primaryKey({ name: 'inspection_findings_pk', columns: [t.inspectionId, t.code] })],
+);
+
+export const feedSources = ['plan_tasks_on_time', 'reports_on_time', 'findings_remedied'] as const;
+export type FeedSource = (typeof feedSources)[number];
+
+/** What the tracked data said for a fed item when it was pre-filled; the unit may enter other numbers beside it. */
+export const trackedInputs = pgTable(
+  'tracked_inputs',
+  {
+    itemId: uuid('item_id')
+      .primaryKey()
+      .references(() => assessmentItems.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: feedSources }).notNull(),
+    numerator: integer('numerator').notNull(),
+    denominator: integer('denominator').notNull(),
+    trace: jsonb('trace').$type<string[]>().notNull(),
+    computedAt: ts('computed_at').notNull(),
+  },
+  (t) => [check('tracked_inputs_source_check', sql`${t.source} in ('plan_tasks_on_time', 'reports_on_time', 'findings_remedied')`)],
 );

@@ -1,5 +1,5 @@
-// The demo round: this year's index in self-assessment on the sample frameworks, with Phường An Hòa already
-// submitted, Phường 1 and two departments part-way through (with evidence), and the appraising offices assigned.
+// The demo round: this year's index in self-assessment on this year's sample frameworks, with phường Cao Lãnh
+// already submitted, phường Sa Đéc part-way through (with evidence), and the appraising offices assigned.
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Actor, SystemCtx } from '../lib/context.js';
@@ -38,6 +38,13 @@ async function actorFor(app: FastifyInstance, username: string): Promise<Actor> 
   return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role, orgUnitCode: u.orgUnitCode, tokenId: 'demo-seed', tokenKind: 'session' };
 }
 
+export function addDemoDays(day: string, n: number) {
+  return addDays(day, n);
+}
+
+/** Demo inputs for a self-sourced leaf (null for survey rules). */
+export { demoInput, actorFor };
+
 export async function seedDemoRound(app: FastifyInstance, system: SystemCtx, departments: string[], wards: string[]) {
   const { rounds, assessments } = app.services;
   const today = vietnamDay(system.now);
@@ -49,8 +56,8 @@ export async function seedDemoRound(app: FastifyInstance, system: SystemCtx, dep
     year,
     name: `Xác định Chỉ số CCHC năm ${year}`,
     groups: [
-      { code: 'PB', name: 'Các phòng chuyên môn thuộc UBND thành phố', frameworkCode: 'PB-2025', unitCodes: departments },
-      { code: 'XA', name: 'UBND các phường, xã', frameworkCode: 'XA-2025', unitCodes: wards },
+      { code: 'PB', name: 'Các sở, ban, ngành tỉnh', frameworkCode: `PB-${year}`, unitCodes: departments },
+      { code: 'XA', name: 'UBND các xã, phường', frameworkCode: `XA-${year}`, unitCodes: wards },
     ],
     schedule: {
       self_assessment: addDays(today, 10),
@@ -78,7 +85,8 @@ export async function seedDemoRound(app: FastifyInstance, system: SystemCtx, dep
       const leaf = leaves.get(item.criterionCode)!;
       const claimNa = leaf.naAllowed && (n + variant) % 5 === 0;
       const input = claimNa ? null : demoInput(leaf.rule!, variant);
-      await assessments.putSelf(ctx, round.id, unitCode, item.criterionCode, item.etag, claimNa ? { notApplicable: true, note: 'Không phát sinh trong năm' } : { input });
+      // A criterion fed from the year's tracked data keeps what the round's pre-fill put there (issue 17).
+      if (!leaf.feed) await assessments.putSelf(ctx, round.id, unitCode, item.criterionCode, item.etag, claimNa ? { notApplicable: true, note: 'Không phát sinh trong năm' } : { input });
       if (leaf.evidence?.required && !claimNa) {
         if (n === 0) {
           await assessments.addFile(ctx, round.id, unitCode, item.criterionCode, { stream: Readable.from([pdfDocument(`Ke hoach CCHC nam ${year} - ${unitCode}`)]), filename: `Kế hoạch CCHC năm ${year}.pdf` });
@@ -94,8 +102,8 @@ export async function seedDemoRound(app: FastifyInstance, system: SystemCtx, dep
     }
   }
 
-  await fill('pah.vanthu', 'PAH', 1, 1);
-  await assessments.submit(await as('pah.chutich'), round.id, 'PAH', undefined, {});
-  await fill('p1.vanthu', 'P1', 0.6, 0);
+  await fill('caolanh.vanthu', 'PCAOLANH', 1, 1);
+  await assessments.submit(await as('caolanh.chutich'), round.id, 'PCAOLANH', undefined, {});
+  await fill('sadec.vanthu', 'PSADEC', 0.6, 0);
   return round;
 }

@@ -94,6 +94,7 @@ export const sipasPb = {
   ],
 };
 
+/** The 2025 templates; demoSurveysFor(year) gives each year's copies. */
 export const demoSurveys = [sipasXa, sipasPb];
 
 /** mulberry32: small deterministic PRNG (the demo is the same on every start). */
@@ -130,11 +131,11 @@ export function demoResponses(survey: { code: string; dimensions: { questions: {
   });
 }
 
-/** Which demo units have responses: wards above and below minResponses, two departments. */
-export const demoResponsePlan = [
-  { survey: sipasXa, unitCode: 'P1', count: 45, p: 0.9, seed: 11, withRespondent: true },
-  { survey: sipasXa, unitCode: 'PAH', count: 38, p: 0.8, seed: 12, withRespondent: true },
-  { survey: sipasXa, unitCode: 'P2', count: 12, p: 0.7, seed: 13, withRespondent: true },
-  { survey: sipasPb, unitCode: 'PNV', count: 26, p: 0.85, seed: 21, withRespondent: false },
-  { survey: sipasPb, unitCode: 'VP', count: 22, p: 0.75, seed: 22, withRespondent: false },
+/** Which demo units have responses this year: wards above and below minResponses, two sở. */
+export const demoResponsePlan: { survey: 'xa' | 'pb'; unitCode: string; count: number; p: number; seed: number; withRespondent: boolean }[] = [
+  { survey: 'xa', unitCode: 'PSADEC', count: 45, p: 0.9, seed: 11, withRespondent: true },
+  { survey: 'xa', unitCode: 'PCAOLANH', count: 38, p: 0.8, seed: 12, withRespondent: true },
+  { survey: 'xa', unitCode: 'PMYTHO', count: 12, p: 0.7, seed: 13, withRespondent: true },
+  { survey: 'pb', unitCode: 'SNV', count: 26, p: 0.85, seed: 21, withRespondent: false },
+  { survey: 'pb', unitCode: 'VPUB', count: 22, p: 0.75, seed: 22, withRespondent: false },
 ];

@@ -89,3 +89,19 @@ export class LockedError extends AppError {
     });
   }
 }
+
+/** The database is unreachable or the connection broke mid-request: nothing was committed; retry later. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(503, 'database-unavailable', 'Service unavailable', 'The database is temporarily unreachable; nothing was saved by this request. Retry shortly.', { retryAfterSeconds }, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+/** Too many heavy requests (results, exports, publication renders) are running; the rest of the service is not affected. */
+export class BusyError extends AppError {
+  constructor(retryAfterSeconds: number, detail = 'Too many large reports are being prepared right now; retry shortly.') {
+    super(503, 'busy', 'Service busy', detail, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  }
+}

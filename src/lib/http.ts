@@ -34,9 +34,12 @@ export function ctxOf(request: FastifyRequest): Ctx {
   return { actor: request.actor, requestId: request.id, now: request.server.clock() };
 }
 
+// Built once: constructing an Intl.DateTimeFormat per call cost 6 % of the CPU of an item write (issue 14).
+const VN_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today's date in Vietnam, where deadlines and unit activity dates live. */
 export function vnDate(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return VN_DAY.format(now);
 }
 
 /**

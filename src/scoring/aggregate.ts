@@ -11,6 +11,7 @@ import type {
   CriterionNode,
   ItemResult,
   LeafInput,
+  NotApplicableScoring,
   ScoringFramework,
   SurveyScore,
   UnitResult,
@@ -58,8 +59,13 @@ export class CompiledFramework {
     readonly leafIndex: ReadonlyMap<string, number>,
     /** Codes of internal (non-leaf) nodes, for clearer errors. */
     readonly internalCodes: ReadonlySet<string>,
+    readonly notApplicableScoring: NotApplicableScoring = 'rebase',
   ) {
     this.leafCodes = leaves.map((e) => e.leaf.code);
+    // 1 where an N/A leaf is awarded its full points: regular areas, not survey-scored, framework says full_points.
+    this.naFull = Uint8Array.from(leaves, (e) =>
+      notApplicableScoring === 'full_points' && (areas[e.areaIndex] as CompiledArea).kindId === KIND_REGULAR && e.source !== 'survey' && e.leaf.rule?.def.type !== 'survey' ? 1 : 0,
+    );
     this.leafMaxH = Int32Array.from(leaves, (e) => e.leaf.maxH);
     this.compiledLeaves = leaves.map((e) => e.leaf);
     this.batch = new LeafBatch(this.compiledLeaves);
@@ -74,6 +80,8 @@ export class CompiledFramework {
   readonly leafCodes: readonly string[];
   /** Leaf maxPoints in hundredths, same order. */
   readonly leafMaxH: Int32Array;
+  /** Per leaf, same order: 1 when N/A is awarded full points instead of re-basing the max. */
+  readonly naFull: Uint8Array;
 
   /** The compiled leaf for a code (to evaluate inputs with evaluateLeaf), or undefined. */
   leaf(code: string): CompiledLeaf | undefined {
@@ -100,6 +108,10 @@ export function compileFramework(fw: ScoringFramework): CompiledFramework {
   const penaltyCapH = capH(fw.penaltyCap, 'penaltyCap');
   if (fw.capIndexAt100 !== undefined && typeof fw.capIndexAt100 !== 'boolean') {
     throw new ScoringFrameworkError('capIndexAt100', 'must be a boolean');
+  }
+  const naScoring = fw.notApplicableScoring ?? 'rebase';
+  if (naScoring !== 'rebase' && naScoring !== 'full_points') {
+    throw new ScoringFrameworkError('notApplicableScoring', 'must be "rebase" or "full_points"');
   }
   if (!Array.isArray(fw.bands)) throw new ScoringFrameworkError('bands', 'must be an array');
   const bandCodes = new Set<string>();
@@ -177,7 +189,7 @@ export function compileFramework(fw: ScoringFramework): CompiledFramework {
       throw new ScoringFrameworkError(path, `the framework's points exceed ${MAX_FRAMEWORK_H / 100} in total`);
     }
   });
-  return new CompiledFramework(bonusCapH, penaltyCapH, fw.capIndexAt100 !== false, bands, areas, leaves, leafIndex, internalCodes);
+  return new CompiledFramework(bonusCapH, penaltyCapH, fw.capIndexAt100 !== false, bands, areas, leaves, leafIndex, internalCodes, naScoring);
 }
 
 // ------------------------------------------------------------------------------------------- aggregate
@@ -324,6 +336,7 @@ function indexH(pointsH: number, maxH: number): number {
  */
 function summarize(cf: CompiledFramework, src: ArrayLike<number>, ignored: ReadonlyMap<string, string> | null, copy: boolean): UnitResult {
   const maxHs = cf.leafMaxH;
+  const naFull = cf.naFull;
   const pts: ArrayLike<number> = copy ? new Array<number>(src.length) : src;
   const cfAreas = cf.areas;
   const nAreas = cfAreas.length;
@@ -346,13 +359,24 @@ function summarize(cf: CompiledFramework, src: ArrayLike<number>, ignored: Reado
         p += h;
         m += maxHs[i] as number;
       } else if (h === MISSING_POINTS) m += maxHs[i] as number;
+      else if (naFull[i] === 1) {
+        p += maxHs[i] as number;
+        m += maxHs[i] as number;
+      }
     }
     if (area.kindId === KIND_REGULAR) {
       regularH += p;
       regularMaxH += m;
     } else if (area.kindId === KIND_BONUS) bonusRawH += p;
     else penaltyRawH += p;
-    areas[a] = { code: area.code, title: area.title, kind: area.kind, points: p / 100, max: m / 100, index: m > 0 ? indexH(p, m) / 100 : null };
+    // Bonus and penalty areas: what they can add or deduct is bounded by the framework's cap, so that is their max;
+    // they are additions and deductions, not a share of a maximum, so they have no index.
+    if (area.kindId === KIND_REGULAR) {
+      areas[a] = { code: area.code, title: area.title, kind: area.kind, points: p / 100, max: m / 100, index: m > 0 ? indexH(p, m) / 100 : null };
+    } else {
+      const cap = area.kindId === KIND_BONUS ? cf.bonusCapH : cf.penaltyCapH;
+      areas[a] = { code: area.code, title: area.title, kind: area.kind, points: p / 100, max: (m < cap ? m : cap) / 100, index: null };
+    }
   }
   const bonusH = bonusRawH < cf.bonusCapH ? bonusRawH : cf.bonusCapH;
   const penaltyH = penaltyRawH < cf.penaltyCapH ? penaltyRawH : cf.penaltyCapH;
@@ -456,7 +480,7 @@ class UnitScore implements UnitResult {
           title: e.title,
           areaCode: area.code,
           kind: area.kind,
-          points: h === NA_POINTS ? null : h === MISSING_POINTS ? 0 : h / 100,
+          points: h === NA_POINTS ? (cf.naFull[i] === 1 ? e.leaf.maxPoints : null) : h === MISSING_POINTS ? 0 : h / 100,
           max: e.leaf.maxPoints,
           notApplicable: h === NA_POINTS,
           missing: h === MISSING_POINTS,
@@ -508,7 +532,16 @@ function buildTrace(cf: CompiledFramework, pts: ArrayLike<number>, ignored: Read
       const max = f(leaf.maxH);
       if (h === NA_POINTS) {
         const v = ignored?.get(leaf.code);
-        out.push(`${leaf.code}: N/A — excluded from points and max${v === undefined ? '' : ` (final points ${v} ignored)`}`);
+        const ign = v === undefined ? '' : ` (final points ${v} ignored)`;
+        if (cf.naFull[i] === 1) {
+          out.push(`${leaf.code}: N/A — awarded full points ${max} / ${max} (framework: notApplicableScoring full_points)${ign}`);
+          parts.push(max);
+          maxParts.push(max);
+          p += leaf.maxH;
+          m += leaf.maxH;
+          continue;
+        }
+        out.push(`${leaf.code}: N/A — excluded from points and max${ign}`);
         continue;
       }
       const pointsH = h === MISSING_POINTS ? 0 : h;

@@ -41,8 +41,9 @@ export {
   overallIndex,
   wilsonInterval,
   normalInterval,
+  multipleChoiceValue,
 } from './survey.js';
-export type { ExactValue, WeightedIndex, Interval, NormalInterval } from './survey.js';
+export type { ExactValue, WeightedIndex, Interval, NormalInterval, AnswerValue, MultipleChoiceScore } from './survey.js';
 export type {
   Tier,
   Rule,
@@ -61,6 +62,7 @@ export type {
   CriterionNode,
   Band,
   ScoringFramework,
+  NotApplicableScoring,
   UnitScoresInput,
   UnitResult,
   UnitResultJSON,

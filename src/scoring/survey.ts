@@ -17,7 +17,14 @@ function toFraction(v: ExactValue, field: string): Fraction {
   return f;
 }
 
+/** One response's answer value: a number, or an exact Fraction (the mean of a multiple-choice answer, e.g. 1/3). */
+export type AnswerValue = number | Fraction;
+
 function answerValue(v: unknown, i: number): Fraction {
+  if (v instanceof Fraction) {
+    if (v.num < 0n || v.num > v.den) throw new ScoringInputError(`values[${i}]`, 'out_of_range', `values[${i}] must be between 0 and 1 (got ${v.toString()})`);
+    return v;
+  }
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new ScoringInputError(`values[${i}]`, 'invalid_type', `values[${i}] must be a number in [0, 1] or null`);
   }
@@ -29,7 +36,7 @@ function answerValue(v: unknown, i: number): Fraction {
  * Score of one question for one unit: the exact mean of the response values that are not null (null answers,
  * e.g. "không biết", are excluded). Null when no response has a value.
  */
-export function questionScore(values: readonly (number | null | undefined)[]): Fraction | null {
+export function questionScore(values: readonly (AnswerValue | null | undefined)[]): Fraction | null {
   let sum = Fraction.ZERO;
   let n = 0;
   values.forEach((v, i) => {
@@ -40,8 +47,37 @@ export function questionScore(values: readonly (number | null | undefined)[]): F
   return n === 0 ? null : sum.div(Fraction.of(n));
 }
 
+/** How a multiple-choice answer scores from the values of the options chosen. */
+export type MultipleChoiceScore = 'mean' | 'max' | 'min';
+
+/**
+ * Value of one multiple-choice (select_multiple) answer: the mean, highest or lowest value of the chosen options,
+ * exact. Options valued null ("không biết") are left out; null when every chosen option is null (the answer is
+ * excluded from the question score, as a single null answer is).
+ */
+export function multipleChoiceValue(optionValues: readonly (number | null | undefined)[], score: MultipleChoiceScore): AnswerValue | null {
+  const xs: Fraction[] = [];
+  optionValues.forEach((v, i) => {
+    if (v === null || v === undefined) return;
+    xs.push(answerValue(v, i));
+  });
+  if (xs.length === 0) return null;
+  if (score === 'mean') {
+    const m = xs.reduce((a, b) => a.add(b), Fraction.ZERO).div(Fraction.of(xs.length));
+    // A whole or plain decimal mean stays a number, so 0/1 answers keep counting as Wilson successes.
+    return m.den === 1n ? Number(m.num) : m;
+  }
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) {
+    const c = xs[i]!.cmp(xs[best]!);
+    if (score === 'max' ? c > 0 : c < 0) best = i;
+  }
+  const chosen = optionValues.filter((v) => v !== null && v !== undefined)[best]!;
+  return chosen;
+}
+
 /** Number of responses with a non-null value (the `n` reported per question). */
-export function responseCount(values: readonly (number | null | undefined)[]): number {
+export function responseCount(values: readonly (AnswerValue | null | undefined)[]): number {
   let n = 0;
   for (const v of values) if (v !== null && v !== undefined) n++;
   return n;
@@ -151,13 +187,13 @@ export interface NormalInterval extends Interval {
  * sample standard deviation (n − 1). Null values are excluded; null when fewer than 2 values. Bounds are
  * truncated to [0, 1] (the range of the values) and rounded half-up to `decimals` (default 4).
  */
-export function normalInterval(values: readonly (number | null | undefined)[], z = 1.96, decimals = 4): NormalInterval | null {
+export function normalInterval(values: readonly (AnswerValue | null | undefined)[], z = 1.96, decimals = 4): NormalInterval | null {
   checkZ(z);
   const xs: Decimal[] = [];
   values.forEach((v, i) => {
     if (v === null || v === undefined) return;
-    answerValue(v, i);
-    xs.push(new D(String(v)));
+    const f = answerValue(v, i);
+    xs.push(v instanceof Fraction ? new D(f.num.toString()).div(new D(f.den.toString())) : new D(String(v)));
   });
   const n = xs.length;
   if (n < 2) return null;

@@ -68,11 +68,20 @@ export interface Band {
   minIndex: number;
 }
 
+export type NotApplicableScoring = 'rebase' | 'full_points';
+
 export interface ScoringFramework {
   bonusCap: number;
   penaltyCap: number;
   /** Default true: the index never exceeds 100 even when bonus points push total above max. */
   capIndexAt100?: boolean;
+  /**
+   * How a regular leaf confirmed "không phát sinh" (N/A) counts. `rebase` (default): it leaves both points and max.
+   * `full_points`: it is awarded its full points (points and max both include it), as many provinces rule.
+   * Survey-scored leaves always re-base (no responses is not an achievement), and N/A in bonus and penalty areas
+   * always counts 0 (neither a bonus earned nor a penalty incurred).
+   */
+  notApplicableScoring?: NotApplicableScoring;
   bands: Band[];
   criteria: CriterionNode[];
 }
@@ -88,10 +97,12 @@ export interface AreaResult {
   code: string;
   title: string | undefined;
   kind: AreaKind;
+  /** Σ points of the area's leaves (bonus and penalty: before the framework's cap). */
   points: number;
-  /** Σ max of applicable leaves. */
+  /** Σ max of applicable leaves; for bonus and penalty areas at most the framework's bonusCap / penaltyCap. */
   max: number;
-  /** points / max × 100, half-up to 2 decimals; null when every leaf of the area is N/A (max 0). */
+  /** points / max × 100, half-up to 2 decimals; null when every leaf of the area is N/A (max 0), and always null
+   * for bonus and penalty areas. */
   index: number | null;
 }
 
@@ -100,7 +111,7 @@ export interface ItemResult {
   title: string | undefined;
   areaCode: string;
   kind: AreaKind;
-  /** null when N/A. Missing final points count as 0 (`missing: true`). */
+  /** null when N/A (the leaf's max when the framework awards full points for N/A). Missing counts 0 (`missing: true`). */
   points: number | null;
   max: number;
   notApplicable: boolean;

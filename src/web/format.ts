@@ -36,10 +36,12 @@ export function fmtDateTime(iso: string | Date | null | undefined): string {
   return `${fmtDate(p.day)} ${p.time}`;
 }
 
+// Built once, not per call (issue 14).
+const VN_PARTS = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+
 function vnParts(d: Date) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
-      .formatToParts(d)
+    VN_PARTS.formatToParts(d)
       .map((p) => [p.type, p.value]),
   );
   const hour = parts.hour === '24' ? '00' : parts.hour;

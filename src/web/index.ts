@@ -17,12 +17,16 @@ import { webError } from './messages.js';
 import { adminPages } from './pages/admin.js';
 import { appraiserPages } from './pages/appraiser.js';
 import { coordinatorPages } from './pages/coordinator.js';
+import { settlementPages } from './pages/settlement.js';
+import { councilPages } from './pages/council.js';
 import { resultsExportPages } from './pages/exports.js';
 import { frameworkPages } from './pages/frameworks.js';
 import { notFoundPages } from './pages/not-found.js';
+import { planPages } from './pages/plans.js';
 import { publicPages } from './pages/public.js';
 import { surveyPages } from './pages/surveys.js';
 import { csrfRefused, unitPages } from './pages/unit.js';
+import { checkRequestOrigin } from './origin.js';
 import { cookieNames, cookieOptions, verifyCsrf } from './session.js';
 
 const hide = { hide: true } as const;
@@ -93,6 +97,15 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
     }
   });
 
+  // Unsafe requests from another site's page are refused before the body is read, even with a valid CSRF token.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const verdict = checkRequestOrigin(app.appConfig, req);
+    if (verdict.ok) return;
+    req.log.warn({ origin: verdict.origin }, 'web form refused: foreign origin');
+    return csrfRefused(req, reply, kit);
+  });
+
   // Who may open the page, then the CSRF token of every POST (multipart forms check it themselves).
   app.addHook('preHandler', async (req, reply) => {
     const cfg = req.routeOptions.config;
@@ -140,7 +153,8 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
 
   app.post(
     '/dang-nhap',
-    { schema: hide, config: { rateLimit: { max: app.appConfig.loginRateLimitPerMinute, timeWindow: 60_000 } } },
+    // Throttled by auth.login itself (failed attempts only, shared by all instances).
+    { schema: hide },
     async (req, reply) => {
       const username = (field(req.body, 'username') ?? '').trim();
       const password = field(req.body, 'password') ?? '';
@@ -184,8 +198,11 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
   unitPages(app, kit);
   appraiserPages(app, kit);
   coordinatorPages(app, kit);
+  settlementPages(app, kit);
+  councilPages(app, kit);
   frameworkPages(app, kit);
   surveyPages(app, kit);
+  planPages(app, kit);
   resultsExportPages(app, kit);
   publicPages(app, kit);
   adminPages(app, kit);

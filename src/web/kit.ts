@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../db/schema.js';
 import type { Ctx } from '../lib/context.js';
 import { UnauthorizedError } from '../lib/errors.js';
+import { DB_RETRY_AFTER_SECONDS } from '../lib/db-errors.js';
 import { html, type Html } from './html.js';
 import { layout, type Flash, type PageOptions } from './layout.js';
 import { webError, type WebError } from './messages.js';
@@ -54,6 +55,9 @@ const flashTexts: Record<string, Flash> = {
   'da-tra-lai': { kind: 'ok', text: 'Đã trả lại bản tự đánh giá cho đơn vị.' },
   'da-xac-nhan': { kind: 'ok', text: 'Đã xác nhận điểm tự chấm cho các tiêu chí chưa thẩm định.' },
   'da-cong-bo': { kind: 'ok', text: 'Đã công bố kết quả.' },
+  'da-luu-hoi-dong': { kind: 'ok', text: 'Đã lưu hồ sơ Hội đồng thẩm định.' },
+  'da-luu-bien-ban': { kind: 'ok', text: 'Đã ghi nhận biên bản họp Hội đồng.' },
+  'da-kien-nghi': { kind: 'ok', text: 'Đã gửi kiến nghị. Hội đồng/người thẩm định sẽ xem xét ở giai đoạn Thẩm định lại.' },
   'da-ban-hanh': { kind: 'ok', text: 'Đã ban hành bộ tiêu chí.' },
   'da-nhap': { kind: 'ok', text: 'Đã nhập bộ tiêu chí (dự thảo). Kiểm tra rồi ban hành.' },
   'da-dang-xuat': { kind: 'info', text: 'Bạn đã đăng xuất.' },
@@ -79,7 +83,8 @@ export function createKit(names: CookieNames): Kit {
     },
     errorPage(req, reply, err) {
       const e: WebError = webError(err);
-      if (e.status >= 500) req.log.error({ err }, 'web page failed');
+      if (e.status === 503) reply.header('retry-after', String(DB_RETRY_AFTER_SECONDS));
+      else if (e.status >= 500) req.log.error({ err }, 'web page failed');
       const title = e.status === 404 ? 'Không tìm thấy' : e.status === 403 ? 'Không có quyền' : e.status >= 500 ? 'Đã có lỗi' : 'Không thực hiện được';
       const body: Html = html`<section class="panel error-page">
   <h1>${title}</h1>

@@ -50,9 +50,21 @@ export const historyKindLabels: Record<string, string> = {
   explanation: 'Giải trình',
   final: 'Thẩm định lại',
   self_confirmed: 'Xác nhận điểm tự chấm',
+  council_decision: 'Quyết định của Hội đồng thẩm định',
+  objection: 'Kiến nghị của đơn vị',
 };
 
 export const areaKindLabels: Record<string, string> = { regular: 'Lĩnh vực', bonus: 'Điểm thưởng', penalty: 'Điểm trừ' };
+
+/**
+ * The badge beside a bonus or penalty area's title ("điểm thưởng" / "điểm trừ"), or '' for a regular area and when
+ * the title already says it — "9. Điểm thưởng điểm thưởng" read as a stutter (issue 15).
+ */
+export function areaKindBadge(kind: string | null | undefined, title: string | null | undefined): string {
+  if (!kind || kind === 'regular') return '';
+  const label = (areaKindLabels[kind] ?? '').toLocaleLowerCase('vi');
+  return label && !(title ?? '').normalize('NFC').toLocaleLowerCase('vi').includes(label) ? label : '';
+}
 
 export { openReasonLabels } from '../modules/results/results.export.js';
 

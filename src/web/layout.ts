@@ -28,9 +28,9 @@ export interface PageOptions {
 function navFor(actor: Actor | null): [string, string][] {
   const items: [string, string][] = [];
   if (actor) {
-    if (actor.role === 'unit_editor' || actor.role === 'unit_head') items.push(['/don-vi', 'Tự đánh giá']);
+    if (actor.role === 'unit_editor' || actor.role === 'unit_head') items.push(['/don-vi', 'Tự đánh giá'], ['/don-vi/ke-hoach', 'Kế hoạch, báo cáo']);
     if (actor.role === 'appraiser') items.push(['/tham-dinh', 'Thẩm định']);
-    if (actor.role === 'coordinator') items.push(['/dieu-phoi', 'Kỳ đánh giá'], ['/tham-dinh', 'Thẩm định']);
+    if (actor.role === 'coordinator') items.push(['/dieu-phoi', 'Kỳ đánh giá'], ['/tham-dinh', 'Thẩm định'], ['/dieu-phoi/ke-hoach', 'Kế hoạch CCHC']);
     if (actor.role === 'coordinator' || actor.role === 'admin') items.push(['/dieu-phoi/bo-tieu-chi', 'Bộ tiêu chí']);
     if (actor.role === 'coordinator' || actor.role === 'admin') items.push(['/dieu-phoi/khao-sat', 'Khảo sát']);
     // Users and units: the admin manages them; the coordinator may read them (policy: user.read, org_unit.read).

@@ -2,6 +2,7 @@
 // error names a field. Services keep their English API messages; the web reads codes, classes and fields.
 import { AppError, ConflictError, ForbiddenError, NotFoundError, PhaseConflictError, PreconditionFailedError, UnauthorizedError, ValidationError, type FieldError } from '../lib/errors.js';
 import { pgCodeOf } from '../plugins/problem.js';
+import { isDatabaseUnavailable } from '../lib/db-errors.js';
 import { fmtDate } from './format.js';
 import { phaseLabel } from './labels.js';
 
@@ -141,7 +142,10 @@ export function webError(err: unknown): WebError {
   const out: WebError = { status: 500, message: 'Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.', fields: {}, items: [] };
   if (!(err instanceof AppError)) {
     // A write that lost a race to a unique constraint (two people creating the same code at once): as the API's 409.
+    if (isDatabaseUnavailable(err)) return { ...out, status: 503, message: 'Cơ sở dữ liệu tạm thời không truy cập được; thao tác này chưa được lưu. Vui lòng thử lại sau ít phút.' };
     const code = pgCodeOf(err);
+    // A value the database cannot store (out-of-range number, NUL character): the user's input, not our fault.
+    if (code?.startsWith('22')) return { ...out, status: 422, message: 'Dữ liệu nhập không hợp lệ (số quá lớn hoặc ký tự không cho phép).' };
     if (code === '23505') return { ...out, status: 409, message: 'Đã có bản ghi trùng mã hoặc tên đăng nhập (vừa được tạo ở nơi khác). Vui lòng kiểm tra lại.' };
     if (code === '40001' || code === '40P01') return { ...out, status: 409, message: 'Dữ liệu vừa được thay đổi đồng thời ở nơi khác. Vui lòng thử lại.' };
     return out;
@@ -192,6 +196,10 @@ export function webError(err: unknown): WebError {
   } else if (err.status === 423) {
     const s = Number(err.extra.retryAfterSeconds ?? 0);
     out.message = `Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${Math.max(1, Math.ceil(s / 60))} phút.`;
+  } else if (err.status === 429) {
+    // The login throttle (failed attempts from this address): the same words whether or not the account exists.
+    const s = Number(err.extra.retryAfterSeconds ?? 60);
+    out.message = `Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng thử lại sau ${Math.max(1, s)} giây.`;
   } else if (err.status === 428) {
     out.message = 'Thiếu mã phiên bản của tiêu chí; vui lòng tải lại trang.';
   } else {

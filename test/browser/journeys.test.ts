@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../helpers/app.js';
-import { api, selfScores, writeItem } from '../helpers/rounds.js';
+import { api, recordCouncil, selfScores, writeItem } from '../helpers/rounds.js';
 import { pdfBytes } from '../fixtures/blobs/samples.js';
 import { canvasWidth, card, login, newPage, seeContains, seeCount, seeText, seeValue, seeVisible, shot, skipBrowser, startWebHarness, type WebHarness } from './harness.js';
 
@@ -218,12 +218,16 @@ describe.skipIf(skipBrowser)('web journeys in Chromium', () => {
     await login(page, 'coord', PASSWORD);
     await page.goto(`/dieu-phoi/ky-danh-gia/${h.roundId}/ket-qua`);
     await page.getByLabel(/Lý do xác nhận điểm tự chấm/).fill('Hội đồng thống nhất công nhận điểm tự chấm các tiêu chí không có ý kiến.');
+    // P2 claimed 2.1 not applicable and nobody appraised it: bulk confirm includes it only when asked (issue 13).
+    await page.getByLabel(/khai “không phát sinh” chưa được thẩm định/).check();
     await page.getByRole('button', { name: 'Xác nhận điểm tự chấm' }).click();
     await seeContains(page.locator('#thong-bao'), 'Đã xác nhận điểm tự chấm');
     await seeVisible(page.getByText('Mọi tiêu chí đã có điểm cuối cùng.'));
     await page.goto(`/dieu-phoi/ky-danh-gia/${h.roundId}`);
     await page.getByRole('button', { name: 'Chuyển sang “Hội đồng xem xét”' }).click();
     await seeText(page.locator('.stepper .current'), 'Hội đồng xem xét');
+    // The council record publication needs (members, minutes, issuer and signer), entered through the API.
+    await recordCouncil(h.t, h.roundId);
     await page.goto(`/dieu-phoi/ky-danh-gia/${h.roundId}/ket-qua`);
     await seeContains(page.locator('table.ranking').first(), 'UBND Phường 1');
     await shot(page, '14-dieu-phoi-ket-qua');

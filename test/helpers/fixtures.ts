@@ -98,13 +98,22 @@ export async function insertFramework(t: TestApp, fw: { code: string; status?: '
 export const schedule = { self_assessment: '2025-11-03', appraisal: '2025-11-29', explanation: '2025-12-05', final_appraisal: '2025-12-12', council_review: '2025-12-20' };
 
 /** Creates a round with one group (P1, P2) on the test framework and opens it. Returns the round id. */
-export async function openRound(t: TestApp, opts: { units?: string[] } = {}) {
+export async function openRound(t: TestApp, opts: { units?: string[]; year?: number } = {}) {
   const headers = await t.as('coord');
+  // A unit is in one non-cancelled round per year: a second round of the same units takes another year, and the
+  // 2025 test framework then needs allowFrameworkYear.
+  const year = opts.year ?? 2025;
   const created = await t.app.inject({
     method: 'POST',
     url: '/api/v1/rounds',
     headers,
-    payload: { year: 2025, name: 'Xác định Chỉ số CCHC năm 2025', groups: [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', unitCodes: opts.units ?? ['P1', 'P2'] }], schedule },
+    payload: {
+      year,
+      name: `Xác định Chỉ số CCHC năm ${year}`,
+      groups: [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', unitCodes: opts.units ?? ['P1', 'P2'] }],
+      schedule,
+      ...(year !== 2025 ? { allowFrameworkYear: { reason: 'Dùng lại bộ tiêu chí năm 2025 (thử nghiệm)' } } : {}),
+    },
   });
   if (created.statusCode !== 201) throw new Error(`create round: ${created.statusCode} ${created.body}`);
   const id = created.json().id as string;

@@ -19,9 +19,13 @@ export interface RoundPlan {
   groups: { code: string; name: string; frameworkCode: string; units: Record<string, UnitPlan> }[];
   /** Appraiser who scores the bonus area 9 (default 'appraiser', of Phòng Tư pháp). */
   appraiser?: string;
+  /** Record the council (members, minutes, signer) once in council_review (default true). */
+  council?: boolean;
+  /** The reason to accept frameworks of another year than the round's (allowFrameworkYear). */
+  allowFrameworkYear?: string;
 }
 
-export async function api(t: TestApp, who: string | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, extra: Record<string, string> = {}) {
+export async function api(t: TestApp, who: string | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, extra: Record<string, string> = {}) {
   const headers = { ...(who ? await t.as(who) : {}), ...extra };
   return t.app.inject({ method, url, headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
 }
@@ -50,12 +54,13 @@ export async function driveToCouncilReview(t: TestApp, plan: RoundPlan): Promise
       name: plan.name ?? `Xác định Chỉ số CCHC năm ${plan.year}`,
       groups: plan.groups.map((g) => ({ code: g.code, name: g.name, frameworkCode: g.frameworkCode, unitCodes: Object.keys(g.units) })),
       schedule,
+      ...(plan.allowFrameworkYear ? { allowFrameworkYear: { reason: plan.allowFrameworkYear } } : {}),
     }),
     201,
     'create round',
   );
   const id = created.json().id as string;
-  const move = (to: string) => must(api(t, 'coord', 'POST', `/api/v1/rounds/${id}/transition`, { to }), 200, `transition to ${to}`);
+  const move = (to: string, force = false) => must(api(t, 'coord', 'POST', `/api/v1/rounds/${id}/transition`, force ? { to, force } : { to }), 200, `transition to ${to}`);
   await move('self_assessment');
   for (const g of plan.groups) {
     for (const [unit, p] of Object.entries(g.units)) {
@@ -64,7 +69,8 @@ export async function driveToCouncilReview(t: TestApp, plan: RoundPlan): Promise
     }
   }
   await must(api(t, 'coord', 'PUT', `/api/v1/rounds/${id}/appraisers`, [{ username: appraiser, areaCodes: ['9'] }]), 200, 'appraisers');
-  await move('appraisal');
+  // Only the bonus area has an appraiser: areas 1 and 2 are settled by confirming the self points (force).
+  await move('appraisal', true);
   for (const g of plan.groups) {
     for (const [unit, p] of Object.entries(g.units)) {
       await must(writeItem(t, appraiser, id, unit, '9.1', 'appraisal', { points: p.bonus ?? 0, comment: 'Điểm thưởng theo kết quả thẩm định' }), 200, `bonus ${unit}`);
@@ -72,9 +78,27 @@ export async function driveToCouncilReview(t: TestApp, plan: RoundPlan): Promise
   }
   await move('explanation');
   await move('final_appraisal');
-  await must(api(t, 'coord', 'POST', `/api/v1/rounds/${id}/confirm-self-points`, { reason: 'Hội đồng thống nhất công nhận điểm tự chấm' }), 200, 'confirm self points');
+  await must(api(t, 'coord', 'POST', `/api/v1/rounds/${id}/confirm-self-points`, { reason: 'Hội đồng thống nhất công nhận điểm tự chấm', includeNotApplicable: true }), 200, 'confirm self points');
   await move('council_review');
+  if (plan.council !== false) await recordCouncil(t, id);
   return id;
+}
+
+/** The council record publication needs (members, minutes as a document reference, issuer and signer). */
+export const testCouncil = {
+  members: [
+    { name: 'Nguyễn Văn An', position: 'Phó Chủ tịch UBND, Chủ tịch Hội đồng' },
+    { name: 'Trần Thị Bình', position: 'Trưởng phòng Nội vụ, Phó Chủ tịch Hội đồng' },
+  ],
+  decisionIssuer: 'Chủ tịch Ủy ban nhân dân thành phố Thử Nghiệm',
+  signerName: 'Lê Văn Cường',
+  signerTitle: 'Chủ tịch',
+};
+export const testMinutes = { docNumber: '05/BB-HĐTĐ', docDate: '2025-12-18', issuer: 'Hội đồng thẩm định Chỉ số CCHC', title: 'Biên bản họp Hội đồng thẩm định Chỉ số CCHC năm 2025' };
+
+export async function recordCouncil(t: TestApp, roundId: string, who = 'coord') {
+  await must(api(t, who, 'PUT', `/api/v1/rounds/${roundId}/council`, testCouncil), 200, 'council');
+  await must(api(t, who, 'PUT', `/api/v1/rounds/${roundId}/council/minutes`, testMinutes), 200, 'council minutes');
 }
 
 /** Self-assessment bodies for the test framework's self leaves (1.1, 1.2, 2.1, 2.2, 2.3). */

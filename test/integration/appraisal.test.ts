@@ -211,7 +211,7 @@ describe('a full appraisal round', () => {
   });
 
   it('results: hand-computed totals, indices, bands and competition ranks per group', async () => {
-    const res = await req('coord', 'GET', `/api/v1/rounds/${roundId}/results`);
+    const res = await req('coord', 'GET', `/api/v1/rounds/${roundId}/results?include=trace`);
     expect(res.statusCode).toBe(200);
     const [xa, pb] = res.json().groups;
     // P2: 1 + 1 + (2.1 N/A) + 1 + 1 = 4 of max 7 − 2 = 5; bonus 0.25 → 4.25; 4.25 / 5 = 85.00 % → Tốt.
@@ -226,7 +226,7 @@ describe('a full appraisal round', () => {
       ['1', 2.5, 3, 83.33], // 2.5 / 3 = 83.333… → 83.33
       ['2', 2.6, 4, 65], // 1.85 + 0.75 + 0 = 2.6; 2.6 / 4 = 65 %
       ['3', 0, 0, null], // survey N/A
-      ['9', 0.5, 1, 50],
+      ['9', 0.5, 1, null], // bonus: at most min(1 of items, cap 1) = 1; no index
     ]);
     expect(p1.trace.length).toBeGreaterThan(0);
     // Departments: 7 of 7 = 100 % each, bonus 0: a tie shares rank 1, listed by Vietnamese name (Nội vụ < Tư pháp).
@@ -249,19 +249,30 @@ describe('a full appraisal round', () => {
   });
 
   it('exports results and discrepancies as CSV and XLSX', async () => {
+    // Default CSV is for Excel with a Vietnamese locale: BOM, ";" separator, "," decimals, one header row.
     const csv = await req('coord', 'GET', `/api/v1/rounds/${roundId}/results.csv`);
     expect(csv.statusCode).toBe(200);
     expect(csv.body.startsWith('\uFEFF')).toBe(true);
-    expect(csv.body).toContain('Xếp hạng,Mã đơn vị,Đơn vị,Lĩnh vực 1,Lĩnh vực 2,Lĩnh vực 3,Lĩnh vực 9,Tổng điểm,Điểm tối đa,Chỉ số (%),Xếp loại');
+    const lines = csv.body.slice(1).split('\r\n');
+    expect(lines[0]).toBe('Nhóm;Xếp hạng;Mã đơn vị;Đơn vị;Lĩnh vực 1;Lĩnh vực 2;Lĩnh vực 3;Lĩnh vực 9;Tổng điểm;Điểm tối đa;Chỉ số (%);Xếp loại;Điểm tự chấm;Chênh lệch;Tiêu chí chưa chốt;Nộp tự đánh giá');
+    expect(lines.filter((l) => l.startsWith('Nhóm;'))).toHaveLength(1);
     // P2: area 1 = 1.1 (1) + 1.2 (1) = 2; area 2 = 2.2 (1) + 2.3 (1) = 2, 2.1 being N/A.
-    expect(csv.body).toContain('1,P2,UBND Phường An Hòa,2.00,2.00,0.00,0.25,4.25,5.00,85.00,Tốt,4.25,0.00,0');
+    expect(csv.body).toContain('UBND xã, phường;1;P2;UBND Phường An Hòa;2,00;2,00;0,00;0,25;4,25;5,00;85,00;Tốt;4,25;0,00;0;');
+    // ?format=plain for machines: "," separator (the group name quoted), "." decimals, no BOM.
+    const plain = await req('coord', 'GET', `/api/v1/rounds/${roundId}/results.csv?format=plain`);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.body.startsWith('Nhóm,Xếp hạng,Mã đơn vị,')).toBe(true);
+    expect(plain.body).toContain('"UBND xã, phường",1,P2,UBND Phường An Hòa,2.00,2.00,0.00,0.25,4.25,5.00,85.00,Tốt,4.25,0.00,0,');
+    expect((await req('coord', 'GET', `/api/v1/rounds/${roundId}/results.csv?format=xml`)).statusCode).toBe(400);
     const xlsx = await req('coord', 'GET', `/api/v1/rounds/${roundId}/discrepancies.xlsx`);
     expect(xlsx.statusCode).toBe(200);
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('Chênh lệch theo tiêu chí')!;
-    expect(sheet.getRow(2).values).toEqual([undefined, 'XA', 'P1', 'UBND Phường 1', '2.3 Công khai TTHC đầy đủ', '1.00', '0.00', '-1.00']);
+    // Points are typed numbers shown with 2 decimals (Excel computes with them), not text.
+    expect(sheet.getRow(2).values).toEqual([undefined, 'XA', 'P1', 'UBND Phường 1', '2.3 Công khai TTHC đầy đủ', 1, 0, -1]);
+    expect([5, 6, 7].map((c) => sheet.getRow(2).getCell(c).numFmt)).toEqual(['0.00', '0.00', '0.00']);
   });
 
   it('moves to council review once everything is decided; decisions are then closed', async () => {

@@ -329,7 +329,8 @@ describe('deadlines, progress', () => {
       const late = await putSelf('p1.editor', 'P1', '2.2', { input: { points: 0.25 } });
       expect(late.statusCode).toBe(409);
       expect(late.json()).toMatchObject({ phase: 'self_assessment' });
-      expect(late.json().detail).toContain('2025-11-03');
+      // Problem details are Vietnamese by default, with the deadline written as Vietnamese offices write dates.
+      expect(late.json().detail).toContain('03/11/2025');
       await t.app.inject({ method: 'POST', url: `/api/v1/rounds/${roundId}/assessments/P1/extensions`, headers: await t.as('coord'), payload: { phase: 'self_assessment', until: '2025-11-05', reason: 'Bão số 13' } });
       expect((await putSelf('p1.editor', 'P1', '2.2', { input: { points: 0.25 } })).statusCode).toBe(200);
       const progress = await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${roundId}/progress`, headers: await t.as('coord') });
@@ -350,15 +351,23 @@ describe('deadlines, progress', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
-    expect(lines[0]).toBe('Nhóm,Mã đơn vị,Đơn vị,Tiêu chí đã chấm,Tổng tiêu chí,Thiếu tài liệu kiểm chứng,Trạng thái,Thời điểm nộp,Trễ hạn,Hạn,Gia hạn đến');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('Nhóm;Mã đơn vị;Đơn vị;Tiêu chí đã chấm;Tổng tiêu chí;Thiếu tài liệu kiểm chứng;Trạng thái;Thời điểm nộp;Trễ hạn;Hạn;Gia hạn đến');
     expect(lines[1]).toContain('UBND Phường 1');
     expect(lines).toHaveLength(3);
+    // Dates as Vietnamese offices write them (the self-assessment deadline of the test schedule is 2025-11-03);
+    // ISO dates in the plain flavour.
+    expect(csv.body).toContain(';03/11/2025;');
+    const plain = await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${roundId}/progress.csv?format=plain`, headers: await t.as('coord') });
+    expect(plain.body.startsWith('Nhóm,Mã đơn vị,Đơn vị,')).toBe(true);
+    expect(plain.body).toContain(',2025-11-03,');
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${roundId}/progress`, headers: await t.as('p1.head') })).statusCode).toBe(403);
   });
 
   it('after the phase moves on, self data is frozen', async () => {
-    await t.app.inject({ method: 'POST', url: `/api/v1/rounds/${roundId}/transition`, headers: await t.as('coord'), payload: { to: 'appraisal' } });
+    // P1 never submitted and nobody is assigned: the move is forced (issue 13), freezing P1's entries as they are.
+    const moved = await t.app.inject({ method: 'POST', url: `/api/v1/rounds/${roundId}/transition`, headers: await t.as('coord'), payload: { to: 'appraisal', force: true } });
+    expect(moved.statusCode, moved.body).toBe(200);
     const res = await putSelf('p1.editor', 'P1', '2.2', { input: { points: 0.5 } });
     expect(res.statusCode).toBe(409);
     expect(res.json().phase).toBe('appraisal');

@@ -75,9 +75,24 @@ describe('lockout', () => {
     // A success resets the run of failures.
     expect((await login('p2.editor', PASSWORD)).statusCode).toBe(200);
     for (let i = 0; i < 5; i++) expect((await login('p2.editor', 'wrong-' + i)).statusCode).toBe(401);
+    // Locked: even the right password gets exactly the answer a wrong password gets (issue 18 item 7), so the
+    // caller cannot tell a locked account (or an existing username) from a typo.
     const locked = await login('p2.editor', PASSWORD);
-    expect(locked.statusCode).toBe(423);
-    expect(Number(locked.headers['retry-after'])).toBe(15 * 60);
+    const wrong = await login('p2.editor', 'wrong-again');
+    const unknown = await login('no.such.user', 'wrong-again');
+    for (const r of [locked, wrong, unknown]) {
+      expect(r.statusCode).toBe(401);
+      expect(r.headers['retry-after']).toBeUndefined();
+    }
+    const shape = (r: typeof locked) => { const { instance: _i, requestId: _r, ...rest } = r.json(); return rest; };
+    expect(shape(locked)).toEqual(shape(wrong));
+    expect(shape(locked)).toEqual(shape(unknown));
+    // The lock is for admins to see: on the user resource and in the audit log.
+    const user = await t.app.inject({ method: 'GET', url: '/api/v1/users/p2.editor', headers: await t.as('admin') });
+    expect(user.json().lockedUntil).toBe(new Date(now.getTime() + 15 * 60_000).toISOString());
+    const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit?action=user.locked&entityId=p2.editor', headers: await t.as('admin') });
+    expect(audit.json().items).toHaveLength(1);
+    expect(audit.json().items[0].after).toMatchObject({ lockedUntil: new Date(now.getTime() + 15 * 60_000).toISOString(), failures: 5 });
     const saved = now;
     now = new Date(saved.getTime() + 15 * 60_000 + 1);
     try {
@@ -89,7 +104,7 @@ describe('lockout', () => {
 
   it('an admin can lift a lock early', async () => {
     for (let i = 0; i < 5; i++) await login('p1.head', 'wrong-' + i);
-    expect((await login('p1.head', PASSWORD)).statusCode).toBe(423);
+    expect((await login('p1.head', PASSWORD)).statusCode).toBe(401);
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/p1.head/unlock', headers: await t.as('admin') });
     expect(res.statusCode).toBe(200);
     expect((await login('p1.head', PASSWORD)).statusCode).toBe(200);

@@ -1,38 +1,45 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.js';
+import { DEMO_PASSWORD, demoHistoryYear, seedDemoData } from '../../src/demo/seed.js';
+import { vietnamDay } from '../../src/modules/rounds/lifecycle.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let headers: Record<string, string>;
+let year: number;
 beforeAll(async () => {
   t = await createTestApp();
+  year = Number(vietnamDay(t.app.clock()).slice(0, 4));
   await seedDemoData(t.app, { actor: null, requestId: 'demo-test', now: t.app.clock() });
-  headers = { authorization: `Bearer ${await t.login('p1.vanthu', DEMO_PASSWORD)}` };
-});
+  headers = { authorization: `Bearer ${await t.login('sadec.vanthu', DEMO_PASSWORD)}` };
+}, 300_000);
 afterAll(() => t.close());
 
 describe('demo data', () => {
-  it('loads and publishes the department and commune frameworks', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/frameworks?year=2025', headers });
+  it("loads and publishes the department and commune frameworks of this year (and of the history's year)", async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/frameworks?year=${year}`, headers });
     expect(res.json().map((f: { code: string; status: string; createdBy: string }) => [f.code, f.status, f.createdBy])).toEqual([
-      ['PB-2025', 'published', 'system'],
-      ['XA-2025', 'published', 'system'],
+      [`PB-${year}`, 'published', 'system'],
+      [`XA-${year}`, 'published', 'system'],
     ]);
+    const earlier = await t.app.inject({ method: 'GET', url: `/api/v1/frameworks?year=${demoHistoryYear(year)}`, headers });
+    expect(earlier.json().map((f: { code: string }) => f.code)).toEqual([`PB-${demoHistoryYear(year)}`, `XA-${demoHistoryYear(year)}`]);
     for (const f of res.json()) expect(f.totals).toMatchObject({ maxPoints: 100, leafCount: 38 });
   });
 
   it('records their creation and publication in the audit chain, as the system', async () => {
     const admin = { authorization: `Bearer ${await t.login('noivu', DEMO_PASSWORD)}` };
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit?entityType=framework', headers: admin });
-    expect(res.json().items.map((e: { action: string; entityId: string; actorUsername: string }) => `${e.actorUsername} ${e.action} ${e.entityId}`).reverse()).toEqual([
-      'system framework.created PB-2025',
-      'system framework.published PB-2025',
-      'system framework.created XA-2025',
-      'system framework.published XA-2025',
-    ]);
+    expect(res.json().items.map((e: { action: string; entityId: string; actorUsername: string }) => `${e.actorUsername} ${e.action} ${e.entityId}`).reverse()).toEqual(
+      [demoHistoryYear(year), year].flatMap((y) => [
+        `system framework.created PB-${y}`,
+        `system framework.published PB-${y}`,
+        `system framework.created XA-${y}`,
+        `system framework.published XA-${y}`,
+      ]),
+    );
   });
 
-  it('a ward is simulated on XA-2025 (hand-computed: 83.1 of 96 → 86.56, Tốt)', async () => {
+  it('a ward is simulated on this year\'s XA framework (hand-computed: 83.1 of 96 → 86.56, Tốt)', async () => {
     const inputs = {
       '1.1.1': { option: 'ON_TIME' }, // 1
       '1.1.2': { percent: 100 }, // 2
@@ -71,7 +78,7 @@ describe('demo data', () => {
     const surveyScores = { '8.1': '0.9', '8.2': '5/6', '8.3': 1, '8.4': 0.75 }; // 3.6 + 5 + 6 + 4.5 = 19.1 of 22
     const res = await t.app.inject({
       method: 'POST',
-      url: '/api/v1/frameworks/XA-2025/simulate',
+      url: `/api/v1/frameworks/XA-${year}/simulate`,
       headers,
       payload: { units: [{ unitCode: 'P1', unitName: 'UBND Phường 1', inputs, notApplicable: ['3.4'], surveyScores }] },
     });
@@ -81,7 +88,7 @@ describe('demo data', () => {
     // Regular 83.1 + 2 − 2 = 83.1 of 100 − 2 (3.4) − 2 (6.3) = 96 → 86.5625 → 86.56.
     expect(unit.result).toMatchObject({ regularPoints: 83.1, total: 83.1, max: 96, index: 86.56, band: 'TOT', bandLabel: 'Tốt' });
     expect(unit.result.areas.map((a: { points: number; max: number }) => [a.points, a.max])).toEqual([
-      [12, 12], [8, 8], [12.3, 18], [7, 8], [8.7, 10], [6, 6], [10, 12], [19.1, 22], [2, 3], [2, 6],
+      [12, 12], [8, 8], [12.3, 18], [7, 8], [8.7, 10], [6, 6], [10, 12], [19.1, 22], [2, 2], [2, 5], // bonus and penalty: their caps 2 and 5 (items 3 and 6)
     ]);
   });
 });

@@ -74,8 +74,9 @@ describe('simulate on a draft (hand-computed)', () => {
       { code: '1', title: 'Công tác chỉ đạo, điều hành CCHC', kind: 'regular', points: 3.25, max: 5, index: 65 },
       { code: '2', title: 'Cải cách thủ tục hành chính', kind: 'regular', points: 2.5, max: 4, index: 62.5 },
       { code: '3', title: 'Mức độ hài lòng', kind: 'regular', points: 2, max: 3, index: 66.67 },
-      { code: '9', title: 'Điểm thưởng', kind: 'bonus', points: 2, max: 2, index: 100 },
-      { code: '10', title: 'Điểm trừ', kind: 'penalty', points: 0, max: 3, index: 0 },
+      // Bonus and penalty areas show their caps (1 and 2) as max, and no index.
+      { code: '9', title: 'Điểm thưởng', kind: 'bonus', points: 2, max: 1, index: null },
+      { code: '10', title: 'Điểm trừ', kind: 'penalty', points: 0, max: 2, index: null },
     ]);
     expect(body.units[0].result.trace).toContain('index = 8.75 / 12 × 100 = ≈72.9167 → 72.92 (half-up, 2 decimals)');
   });
@@ -159,5 +160,42 @@ describe('simulate: requests', () => {
     expect(twice.statusCode).toBe(422);
     expect(twice.json().errors).toEqual([expect.objectContaining({ field: 'units.1.unitCode', code: 'duplicate' })]);
     expect((await simulate('NOPE', [{ unitCode: 'P1', unitName: 'x', inputs: {} }])).statusCode).toBe(404);
+  });
+});
+
+describe('notApplicableScoring "full_points" (a framework setting, applied by the engine)', () => {
+  it('awards an N/A leaf its full points: P1 with 1.3 at 0/0 → (1 + 2 + 2 + 4 + 3) − capped penalty 2 = 10 of 12 → 83.33', async () => {
+    const headers = await t.as('coord');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/frameworks',
+      headers,
+      payload: { ...sampleDoc('SIM-FULL-2025'), lineage: 'SIM-FULL', notApplicableScoring: 'full_points' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ notApplicableScoring: 'full_points' });
+    const inputs = { '1.1': { option: 'ON_TIME' }, '1.2': { percent: 95 }, '1.3': { numerator: 0, denominator: 0 }, '2.1': { percent: 100 }, '9.1': { value: false }, '10.1': { count: 2 } };
+    const res = await simulate('SIM-FULL-2025', [{ unitCode: 'P1', unitName: 'UBND Phường 1', inputs, surveyScores: { '3.1': 1 } }]);
+    expect(res.statusCode, res.body).toBe(200);
+    const unit = res.json().units[0];
+    const r = unit.result;
+    expect(r).toMatchObject({ regularPoints: 12, total: 10, max: 12, index: 83.33, penalty: 2 });
+    expect(unit.leaves.find((l: { code: string }) => l.code === '1.3')).toMatchObject({ status: 'not_applicable' });
+    expect(r.areas.find((a: { code: string }) => a.code === '1')).toMatchObject({ points: 5, max: 5, index: 100 }); // 1 + 2 + 2 of 1 + 2 + 2
+    expect(r.trace).toContain('1.3: N/A — awarded full points 2 / 2 (framework: notApplicableScoring full_points)');
+    // The same unit on the re-basing framework: 10 of 10 − 2 = 8 → 80.
+    const rebased = (await simulate('SIM-2025', [{ unitCode: 'P1', unitName: 'UBND Phường 1', inputs, surveyScores: { '3.1': 1 } }])).json().units[0].result;
+    expect(rebased).toMatchObject({ total: 8, max: 10, index: 80 });
+  });
+
+  it('refuses an unknown setting with a 4xx naming the field', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/frameworks',
+      headers: await t.as('coord'),
+      payload: { ...sampleDoc('SIM-BAD-2025'), lineage: 'SIM-BAD', notApplicableScoring: 'half' },
+    });
+    expect([400, 422]).toContain(res.statusCode);
+    expect(JSON.stringify(res.json())).toContain('notApplicableScoring');
   });
 });

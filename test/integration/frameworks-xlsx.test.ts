@@ -130,13 +130,13 @@ describe('import: problems with their sheet, row and column', () => {
   it('validation errors are put on the row and column of the criterion or setting', async () => {
     const broken = await edit(await exportXlsx('MAU-2025'), (c, info) => {
       c.getRow(4).getCell(3).value = 3; // 1.2: max 3, so area 1 no longer sums and no tier reaches 3
-      info.getRow(14).getCell(3).value = 95; // band TOT above XS
+      info.getRow(15).getCell(3).value = 95; // band TOT above XS (the second band row, below 10 settings, a blank and the header)
       info.getRow(8).getCell(2).value = -1; // penaltyCap
     });
     const { errors } = (await importXlsx(broken, true)).json();
     expect(errors).toEqual([
       { sheet: 'Thông tin', row: 8, column: 'Giá trị', field: 'penaltyCap', code: 'out_of_range', message: 'penaltyCap must not be negative (got -1)' },
-      { sheet: 'Thông tin', row: 14, column: 'Chỉ số từ (≥)', field: 'bands[1].minIndex', code: 'bands_order', message: expect.stringMatching(/^band TOT: minIndex 95 must be lower than 90/) },
+      { sheet: 'Thông tin', row: 15, column: 'Chỉ số từ (≥)', field: 'bands[1].minIndex', code: 'bands_order', message: expect.stringMatching(/^band TOT: minIndex 95 must be lower than 90/) },
       { sheet: 'Tiêu chí', row: 2, column: 'Điểm tối đa', field: 'criteria[1].maxPoints', code: 'sum_mismatch', message: expect.stringMatching(/^criterion 1: maxPoints 5 is not the sum/) },
       { sheet: 'Tiêu chí', row: 4, column: 'Tham số', field: 'criteria[1.2].rule', code: 'max_unreachable', message: expect.stringMatching(/^criterion 1\.2: no reachable tier awards the full maxPoints 3/) },
     ]);

@@ -91,9 +91,9 @@ describe('create and read', () => {
 
   it('export.json is the normalised document, and creating from it again gives the same', async () => {
     const exported = (await call('coord', 'GET', '/frameworks/XA-2025/export.json')).json();
-    expect(exported).toMatchObject({ code: 'XA-2025', lineage: 'XA', legalBasis: 'Quyết định số 12/QĐ-UBND', surveyOptional: false });
+    expect(exported).toMatchObject({ code: 'XA-2025', lineage: 'XA', legalBasis: 'Quyết định số 12/QĐ-UBND', surveyOptional: false, notApplicableScoring: 'rebase' });
     expect(Object.keys(exported).sort()).toEqual(
-      ['bands', 'bonusCap', 'capIndexAt100', 'code', 'criteria', 'legalBasis', 'lineage', 'name', 'penaltyCap', 'surveyOptional', 'year'],
+      ['bands', 'bonusCap', 'capIndexAt100', 'code', 'criteria', 'legalBasis', 'lineage', 'name', 'notApplicableScoring', 'penaltyCap', 'surveyOptional', 'year'],
     );
     const again = await call('coord', 'POST', '/frameworks', { ...exported, code: 'XA-2025-COPY', lineage: 'XA-COPY' });
     expect(again.statusCode).toBe(201);
@@ -113,7 +113,9 @@ describe('validation through the API: 422 with one error per problem', () => {
     const hit = body.errors.find((e: { field: string; code: string }) => e.field === c.field && e.code === c.code);
     expect(hit, JSON.stringify(body.errors, null, 1)).toBeDefined();
     expect(hit.message).toMatch(c.message);
-    expect(body.detail).toMatch(/^The framework document is invalid: /);
+    // Vietnamese by default; the detail names the field by the same path as errors[].field.
+    expect(body.detail).toMatch(/^Dữ liệu không hợp lệ: /);
+    expect(body.detail).toContain(`${c.field}: `);
   });
 
   it('a body that is not a document at all is still a 422 naming the fields, never a 500', async () => {

@@ -28,7 +28,7 @@ describe('health', () => {
       const res = await t2.app.inject({ method: 'GET', url: '/health/ready' });
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
-      expect(res.json().detail).toBe('The database is unreachable.');
+      expect(res.json().detail).toBe('Không kết nối được cơ sở dữ liệu.'); // problem text is Vietnamese by default
       expect((await t2.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
     } finally {
       await t2.app.close();

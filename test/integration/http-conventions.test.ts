@@ -19,7 +19,7 @@ describe('problem+json', () => {
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     const body = res.json();
-    expect(body).toMatchObject({ status: 404, title: 'Not found', type: expect.stringContaining('not-found') });
+    expect(body).toMatchObject({ status: 404, title: 'Không tìm thấy', type: expect.stringContaining('not-found') });
     expect(body.detail).toContain('/api/v1/nothing-here');
     expect(body.instance).toBe(res.headers['x-request-id']);
   });
@@ -139,7 +139,7 @@ describe('load shedding', () => {
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.headers['retry-after']).toBe('10');
-      expect(res.json()).toMatchObject({ status: 503, title: 'Service overloaded', instance: res.headers['x-request-id'] });
+      expect(res.json()).toMatchObject({ status: 503, title: 'Hệ thống đang quá tải', instance: res.headers['x-request-id'] });
       // The next samples see an idle loop again.
       await new Promise((r) => setTimeout(r, 2_200));
       const after = await shed.app.inject({ method: 'GET', url: '/api/v1/public/publications' });

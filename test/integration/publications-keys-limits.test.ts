@@ -32,11 +32,13 @@ beforeAll(async () => {
     rounds.push(
       await driveToCouncilReview(t, {
         year,
+        // One test framework (2025) for every year: one round per unit and year, each year's round on it.
+        allowFrameworkYear: year === 2025 ? undefined : 'Bộ tiêu chí thử nghiệm dùng cho mọi năm',
         groups: [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', units: { P1: { head: 'p1.head', self: selfScores.good }, P2: { head: 'p2.head', self: selfScores.poor } } }],
       }),
     );
   }
-});
+}, 300_000);
 afterAll(() => t.close());
 
 describe('publishing concurrently', () => {
@@ -48,15 +50,18 @@ describe('publishing concurrently', () => {
     expect([pa.prevHash, pb.prevHash].sort()).toEqual([genesis, pa.prevHash === genesis ? pa.hash : pb.hash].sort());
   });
 
-  it('the same round published twice at once: one publication, the other request is told a correction needs a reason', async () => {
+  // Issue 16 changed the loser's answer: 409 "already published" naming the publication, not a request for a reason.
+  it('the same round published twice at once: one publication, the other request is told it is already published', async () => {
     const id = await driveToCouncilReview(t, {
       year: 2026,
+      allowFrameworkYear: 'Bộ tiêu chí thử nghiệm dùng cho mọi năm',
       groups: [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', units: { P1: { head: 'p1.head', self: selfScores.na } } }],
     });
     const body = { decisionNumber: '3/QĐ-UBND', decisionDate: '2026-12-22' };
     const results = await Promise.all([0, 1].map(() => api(t, 'coord', 'POST', `/api/v1/rounds/${id}/publications`, body)));
-    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 422]);
-    expect(results.find((r) => r.statusCode === 422)!.json().errors[0]).toMatchObject({ field: 'body.reason', code: 'required' });
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const winner = results.find((r) => r.statusCode === 201)!.json();
+    expect(results.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'already_published', phase: 'published', publicationId: winner.id });
   });
 });
 

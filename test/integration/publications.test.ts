@@ -45,8 +45,9 @@ beforeAll(async () => {
   });
   roundA = await driveToCouncilReview(t, { year: 2024, groups: [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T24', units: wards(false) }] });
   roundB = await driveToCouncilReview(t, { year: 2025, groups: [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', units: wards(true) }] });
-  roundC = await openRound(t);
-});
+  // Another year: P1 and P2 are already in round B of 2025 (one non-cancelled round per unit and year).
+  roundC = await openRound(t, { year: 2026 });
+}, 300_000);
 afterAll(async () => {
   await t.close();
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -120,7 +121,8 @@ describe('publishing', () => {
     const res = await publish(roundA, { decisionNumber: '90/QĐ-UBND', decisionDate: '2025-01-15' });
     await db.execute(sql`update assessment_items set self_confirmed_at = ${now.toISOString()} where ${target}`);
     expect(res.statusCode).toBe(409);
-    expect(res.json().openItems).toEqual([{ groupCode: 'XA', unitCode: 'P1', unitName: 'UBND Phường 1', criterionCode: '2.2', title: 'Rà soát, đơn giản hóa TTHC', areaCode: '2', reason: 'not_appraised' }]);
+    // The round's only appraiser covers the bonus area: area 2 has no eligible appraiser, the first reason (issue 13).
+    expect(res.json().openItems).toEqual([{ groupCode: 'XA', unitCode: 'P1', unitName: 'UBND Phường 1', criterionCode: '2.2', title: 'Rà soát, đơn giản hóa TTHC', areaCode: '2', reason: 'no_eligible_appraiser' }]);
     expect((await api(t, 'coord', 'GET', `/api/v1/rounds/${roundA}`)).json().phase).toBe('council_review');
   });
 
@@ -138,7 +140,7 @@ describe('publishing', () => {
   });
 
   it('the snapshot equals the live results at publish time; previous-year index and change come from the same lineage', async () => {
-    const live = (await api(t, 'coord', 'GET', `/api/v1/rounds/${roundB}/results`)).json();
+    const live = (await api(t, 'coord', 'GET', `/api/v1/rounds/${roundB}/results?include=trace`)).json();
     const key = `pub-b-${Date.now()}`;
     const res = await publish(roundB, { decisionNumber: '125/QĐ-UBND', decisionDate: '2025-12-22' }, 'coord', { 'idempotency-key': key });
     expect(res.statusCode, res.body).toBe(201);
@@ -159,7 +161,9 @@ describe('publishing', () => {
     expect(group!.rows.map((r) => r.unitCode)).toEqual(liveGroup.rows.map((r: { unitCode: string }) => r.unitCode));
     group!.rows.forEach((row, i) => {
       const l = liveGroup.rows[i];
-      const { previous: _p, change: _c, surveys, items, ...frozen } = row;
+      // `digest` is the row's proof inside the signed document (tamper evidence), checked below.
+      const { previous: _p, change: _c, surveys, items, digest, ...frozen } = row as typeof row & { digest?: string };
+      expect(digest).toMatch(/^[0-9a-f]{64}$/);
       expect(frozen).toEqual({
         rank: l.rank,
         unitCode: l.unitCode,
@@ -283,6 +287,9 @@ describe('integrity', () => {
       expect(v.problems).toEqual([
         `snapshot of publication ${id}: SHA-256 is ${v.computedHash} but the published hash is ${pub.B!.hash}; the content was altered after publication`,
         `signature: the Ed25519 signature does not verify over the snapshot of publication ${id} with key ${pub.B!.keyId}`,
+        // The per-row proofs (issue 18) name the row as well: its digest and the stored index row disagree with it.
+        `snapshot of publication ${id}: row P1: its digest in the snapshot does not match its content`,
+        'publication_rows[P1]: altered after publication: total 6.6 (signed: 6.7)',
       ]);
     } finally {
       await db.execute(sql`update publications set snapshot = ${original} where id = ${id}`);
@@ -294,16 +301,19 @@ describe('integrity', () => {
 
 describe('corrections', () => {
   it('a correction needs a reason, supersedes the current publication and chains on; the old stays readable', async () => {
+    // Without a reason, publishing a published round again is a 409 "already published" naming the current
+    // publication (issue 16: the loser of two concurrent publishes gets this, not a request for a reason).
     const missing = await publish(roundA, { decisionNumber: '91/QĐ-UBND', decisionDate: '2025-01-20' });
-    expect(missing.statusCode).toBe(422);
-    expect(missing.json().errors).toEqual([expect.objectContaining({ field: 'body.reason', code: 'required' })]);
+    expect(missing.statusCode).toBe(409);
+    expect(missing.json()).toMatchObject({ code: 'already_published', phase: 'published', publicationId: pub.A!.id });
     const res = await publish(roundA, { decisionNumber: '91/QĐ-UBND', decisionDate: '2025-01-20', reason: 'Đính chính số, ngày quyết định công bố' });
     expect(res.statusCode, res.body).toBe(201);
     pub.A2 = res.json();
     expect(res.json()).toMatchObject({ roundId: roundA, supersedesId: pub.A!.id, reason: 'Đính chính số, ngày quyết định công bố', prevHash: pub.B!.hash });
     const s = (await get(`/api/v1/public/publications/${pub.A2!.id}`)).json().snapshot as Snapshot;
     expect(s.supersedes).toEqual({ id: pub.A!.id, hash: pub.A!.hash, reason: 'Đính chính số, ngày quyết định công bố' });
-    expect(s.decision).toEqual({ number: '91/QĐ-UBND', date: '2025-01-20' });
+    // Issuer and signer come from the round's council record (test/helpers/rounds.ts testCouncil).
+    expect(s.decision).toEqual({ number: '91/QĐ-UBND', date: '2025-01-20', issuer: 'Chủ tịch Ủy ban nhân dân thành phố Thử Nghiệm', signerName: 'Lê Văn Cường', signerTitle: 'Chủ tịch' });
 
     const current = (await get('/api/v1/public/publications')).json();
     expect(current.map((p: { id: string }) => p.id)).toEqual([pub.B!.id, pub.A2!.id]);
@@ -382,14 +392,41 @@ describe('public representations', () => {
     expect(res.headers['content-disposition']).toBe(`attachment; filename="chi-so-cchc-2025-${pub.B!.id}.csv"`);
     expect(res.headers.etag).toBe(`"${pub.B!.hash}"`);
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = res.rawPayload.toString('utf8').slice(1).split('\n');
-    expect(lines.slice(0, 3)).toEqual(['KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025', 'Xác định Chỉ số CCHC năm 2025', 'Kèm theo Quyết định số 125/QĐ-UBND ngày 22 tháng 12 năm 2025']);
-    expect(lines).toContain(
-      'STT,Mã đơn vị,Đơn vị,"Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC",Lĩnh vực 2: Cải cách thủ tục hành chính,Lĩnh vực 3: Mức độ hài lòng của người dân,Lĩnh vực 9: Điểm thưởng,Tổng điểm,Điểm tối đa,Chỉ số (%),Xếp hạng,Xếp loại,Điểm tự đánh giá,Chênh lệch,Chỉ số năm trước (%),Tăng/giảm',
+    const lines = res.rawPayload.toString('utf8').slice(1).split('\r\n');
+    // One header row, no title lines: Excel with a Vietnamese locale reads ";" columns and "," decimals.
+    expect(lines[0]).toBe(
+      'Nhóm;STT;Mã đơn vị;Đơn vị;Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC;Lĩnh vực 2: Cải cách thủ tục hành chính;Lĩnh vực 3: Mức độ hài lòng của người dân;Lĩnh vực 9: Điểm thưởng;Tổng điểm;Điểm tối đa;Chỉ số (%);Xếp hạng;Xếp loại;Điểm tự đánh giá;Chênh lệch;Chỉ số năm trước (%);Tăng/giảm',
     );
     // P1: area 1 = 0.5 + 2 = 2.50; area 2 = 1.85 + 0.75 + 1 = 3.60; area 3 all N/A (KPS); bonus 0.50.
-    expect(lines).toContain('1,P1,UBND Phường 1,2.50,3.60,KPS,0.50,6.60,7.00,94.29,1,Xuất sắc,6.60,0.00,3.57,90.72');
-    expect(lines).toContain('2,P2,UBND Phường An Hòa,2.00,2.00,KPS,0.25,4.25,5.00,85.00,2,Tốt,4.25,0.00,85.00,0.00');
+    expect(lines).toContain('UBND xã, phường;1;P1;UBND Phường 1;2,50;3,60;KPS;0,50;6,60;7,00;94,29;1;Xuất sắc;6,60;0,00;3,57;90,72');
+    expect(lines).toContain('UBND xã, phường;2;P2;UBND Phường An Hòa;2,00;2,00;KPS;0,25;4,25;5,00;85,00;2;Tốt;4,25;0,00;85,00;0,00');
+    // The same request gives the same bytes (they are part of the ETag and the cache).
+    expect((await get(`${base()}.csv`)).rawPayload.equals(res.rawPayload)).toBe(true);
+
+    // Plain flavour for machines: its own ETag, "," separator, "." decimals, no BOM.
+    const plain = await get(`${base()}.csv?format=plain`);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers.etag).toBe(`"${pub.B!.hash}-plain"`);
+    expect(plain.headers['content-disposition']).toBe(`attachment; filename="chi-so-cchc-2025-${pub.B!.id}-plain.csv"`);
+    const plainLines = plain.rawPayload.toString('utf8').split('\n');
+    expect(plainLines[0]!.startsWith('Nhóm,STT,Mã đơn vị,Đơn vị,"Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC",')).toBe(true);
+    expect(plainLines).toContain('"UBND xã, phường",1,P1,UBND Phường 1,2.50,3.60,KPS,0.50,6.60,7.00,94.29,1,Xuất sắc,6.60,0.00,3.57,90.72');
+    expect((await get(`${base()}.csv?format=plain`, { 'if-none-match': `"${pub.B!.hash}-plain"` })).statusCode).toBe(304);
+    // The Excel CSV's ETag does not validate the plain one.
+    expect((await get(`${base()}.csv?format=plain`, { 'if-none-match': `"${pub.B!.hash}"` })).statusCode).toBe(200);
+  });
+
+  it('the verify page tells a citizen in Vietnamese whether the publication is intact (not raw JSON)', async () => {
+    const page = await get(`/cong-khai/${pub.B!.id}`);
+    expect(page.body).toContain(`href="/cong-khai/${pub.B!.id}/kiem-tra"`);
+    const res = await get(`/cong-khai/${pub.B!.id}/kiem-tra`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('Kiểm tra chữ ký điện tử của hệ thống');
+    expect(res.body).toContain('<strong>Hợp lệ.</strong>');
+    expect(res.body).toContain(pub.B!.hash);
+    expect(res.body).not.toContain('"valid"');
+    expect((await get('/cong-khai/khong-phai-uuid/kiem-tra')).statusCode).toBe(404);
   });
 
   it('XLSX: one sheet per group laid out as the decision annex, read back cell by cell', async () => {
@@ -403,7 +440,7 @@ describe('public representations', () => {
     const row = (n: number) => (ws.getRow(n).values as unknown[]).slice(1);
     expect(ws.getCell('A1').value).toBe('PHỤ LỤC');
     expect(ws.getCell('A2').value).toBe('KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 - UBND XÃ, PHƯỜNG');
-    expect(ws.getCell('A3').value).toBe('(Kèm theo Quyết định số 125/QĐ-UBND ngày 22 tháng 12 năm 2025)');
+    expect(ws.getCell('A3').value).toBe('(Kèm theo Quyết định số 125/QĐ-UBND ngày 22 tháng 12 năm 2025 của Chủ tịch Ủy ban nhân dân thành phố Thử Nghiệm)');
     const s = (await get(base())).json().snapshot as Snapshot;
     const header = ['STT', 'Đơn vị', '1. Công tác chỉ đạo, điều hành CCHC (3.00)', '2. Cải cách thủ tục hành chính (4.00)', '3. Mức độ hài lòng của người dân (2.00)', '9. Điểm thưởng (1.00)', 'Tổng điểm', 'Chỉ số (%)', 'Xếp hạng', 'Xếp loại'];
     expect(annexHeader(s.groups[0]!)).toEqual(header);
@@ -423,8 +460,8 @@ describe('public representations', () => {
     expect(res.headers.etag).toBe(`"${pub.B!.hash}"`);
     const { pages, text } = await pdfText(res.rawPayload);
     expect(pages[0]).toMatchObject({ width: expect.closeTo(841.89, 1), height: expect.closeTo(595.28, 1) });
-    for (const s of ['KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025', 'Kèm theo Quyết định số 125/QĐ-UBND ngày 22 tháng 12 năm 2025', 'UBND Phường An Hòa', 'UBND Phường 1', 'Xuất sắc', 'Tốt', '94,29', 'Điểm thưởng', pub.B!.hash]) {
-      expect(text, s).toContain(s);
+    for (const s of ['KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025', 'Kèm theo Quyết định số 125/QĐ-UBND ngày 22 tháng 12 năm 2025 của Chủ tịch Ủy ban nhân dân thành phố Thử Nghiệm', 'UBND Phường An Hòa', 'UBND Phường 1', 'Xuất sắc', 'Tốt', '94,29', 'Điểm thưởng', pub.B!.hash]) {
+      expect(text.replace(/\s+/g, ' '), s).toContain(s);
     }
     expect((await get(`${base()}.pdf`, { 'if-none-match': `"${pub.B!.hash}"` })).statusCode).toBe(304);
   });

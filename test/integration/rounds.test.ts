@@ -75,7 +75,13 @@ describe('lifecycle', () => {
     expect(back.statusCode).toBe(409);
     expect(back.json().phase).toBe('self_assessment');
 
-    for (const to of ['appraisal', 'explanation', 'final_appraisal']) {
+    // Nobody submitted and nobody is assigned: appraisal is refused, naming both (issue 13), until forced.
+    const unready = await post('coord', `/api/v1/rounds/${id}/transition`, { to: 'appraisal' });
+    expect(unready.statusCode).toBe(409);
+    expect(unready.json()).toMatchObject({ phase: 'self_assessment', unsubmittedUnits: ['P1', 'P2'] });
+    expect(unready.json().uncovered).toHaveLength(6); // areas 1, 2 and 9 of P1 and P2 (3 is survey-scored)
+    expect((await post('coord', `/api/v1/rounds/${id}/transition`, { to: 'appraisal', force: true })).statusCode).toBe(200);
+    for (const to of ['explanation', 'final_appraisal']) {
       expect((await post('coord', `/api/v1/rounds/${id}/transition`, { to })).statusCode).toBe(200);
     }
     // Nothing was appraised: council review is refused and the 409 lists every open item.
@@ -84,7 +90,8 @@ describe('lifecycle', () => {
     expect(blocked.json().phase).toBe('final_appraisal');
     const openItems = blocked.json().openItems.map((o: { unitCode: string; criterionCode: string; reason: string }) => `${o.unitCode}/${o.criterionCode}/${o.reason}`);
     // 3.1 is survey-scored with surveyOptional and no responses: not applicable, so not open.
-    expect(openItems.sort()).toEqual(['1.1', '1.2', '2.1', '2.2', '2.3', '9.1'].flatMap((c) => [`P1/${c}/not_appraised`, `P2/${c}/not_appraised`]).sort());
+    // Nobody may appraise any of them: no_eligible_appraiser is the first reason that applies.
+    expect(openItems.sort()).toEqual(['1.1', '1.2', '2.1', '2.2', '2.3', '9.1'].flatMap((c) => [`P1/${c}/no_eligible_appraiser`, `P2/${c}/no_eligible_appraiser`]).sort());
     const publish = await post('coord', `/api/v1/rounds/${id}/transition`, { to: 'published' });
     expect(publish.statusCode).toBe(409);
     const got = await t.app.inject({ method: 'GET', url: `/api/v1/rounds/${id}`, headers: await t.as('p1.editor') });
@@ -94,7 +101,8 @@ describe('lifecycle', () => {
   });
 
   it('extensions move one unit’s deadline later, with a reason, and are audited', async () => {
-    const id = await openRound(t);
+    // P1 and P2 are already in this file's 2025 round: one non-cancelled round per unit and year.
+    const id = await openRound(t, { year: 2026 });
     const early = await post('coord', `/api/v1/rounds/${id}/assessments/P1/extensions`, { phase: 'self_assessment', until: '2025-11-01', reason: 'x' });
     expect(early.statusCode).toBe(422);
     expect(early.json().errors[0].field).toBe('body.until');

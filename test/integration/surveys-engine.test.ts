@@ -61,17 +61,20 @@ const row = (r: { groups: { rows: { unitCode: string }[] }[] }, unit: string) =>
 
 describe('survey-scored criteria in a round', () => {
   it('take their points from the responses: P1 2 × mean(3/4, 3/4) = 1.5 (index 75), PNV 2 × 1/2 = 1', async () => {
-    const res = await req('coord', 'GET', `/rounds/${roundId}/results`);
+    const res = await req('coord', 'GET', `/rounds/${roundId}/results?include=trace`);
     expect(res.statusCode).toBe(200);
     const r = res.json();
-    expect(row(r, 'P1').items[0].final).toEqual({ points: 1.5, notApplicable: false, source: 'survey', open: false });
+    expect(row(r, 'P1').items[0].final).toEqual({ points: 1.5, notApplicable: false, source: 'survey', open: false, surveyN: 5, note: '3.1: survey SIPAS-E, 5 response(s) → 1.5' });
     expect(row(r, 'P1')).toMatchObject({ total: 1.5, max: 2, index: 75 });
     expect(row(r, 'PNV')).toMatchObject({ total: 1, max: 2, index: 50 });
   });
 
   it('without responses: N/A with surveyOptional (PTP re-bases to nothing), open survey_missing otherwise (P2)', async () => {
-    const r = (await req('coord', 'GET', `/rounds/${roundId}/results`)).json();
-    expect(row(r, 'PTP').items[0].final).toEqual({ points: null, notApplicable: true, source: 'survey', open: false });
+    const r = (await req('coord', 'GET', `/rounds/${roundId}/results?include=trace`)).json();
+    expect(row(r, 'PTP').items[0].final).toEqual({
+      points: null, notApplicable: true, source: 'survey', open: false, surveyN: 0,
+      note: '3.1: survey SIPAS-E: no responses → N/A (the framework makes survey criteria optional)',
+    });
     expect(row(r, 'PTP')).toMatchObject({ max: 0, index: null });
     expect(row(r, 'P2').items[0].final).toMatchObject({ points: null, open: true, reason: 'survey_missing' });
     expect(r.openItems).toEqual([{ groupCode: 'XA', unitCode: 'P2', unitName: 'UBND Phường An Hòa', criterionCode: '3.1', title: 'Chỉ số hài lòng về TTHC', areaCode: '3', reason: 'survey_missing' }]);
@@ -85,7 +88,7 @@ describe('survey-scored criteria in a round', () => {
     // The form still takes responses in final_appraisal.
     expect((await answer('P2', { Q1: '4', Q2: '3' })).statusCode).toBe(201);
     expect((await req('coord', 'POST', `/rounds/${roundId}/transition`, { to: 'council_review' })).statusCode).toBe(200);
-    const r = (await req('coord', 'GET', `/rounds/${roundId}/results`)).json();
+    const r = (await req('coord', 'GET', `/rounds/${roundId}/results?include=trace`)).json();
     expect(row(r, 'P2')).toMatchObject({ total: 1, index: 50 });
   });
 });
@@ -104,5 +107,21 @@ describe('survey indices for publications', () => {
     await t.database.db.execute(sql`update surveys set min_responses = 3 where code = 'SIPAS-E'`);
     const hidden = await surveyIndicesOf(t.database.db, roundId, units);
     expect(units.map((u) => hidden.get(u)![0]!.index)).toEqual([75, null, null, null]);
+  });
+});
+
+describe('survey minimum (minResponses)', () => {
+  // Continues from above: min_responses is now 3. P1 has 5 responses, P2 1 (required survey), PNV 1 (optional).
+  it('a unit with 0 < n < minResponses is treated like one without responses, and the trace says why', async () => {
+    const r = (await req('coord', 'GET', `/rounds/${roundId}/results?include=trace`)).json();
+    // P1: 5 ≥ 3 → still 2 × 3/4 = 1.5.
+    expect(row(r, 'P1')).toMatchObject({ total: 1.5, max: 2, index: 75 });
+    // P2: 1 < 3 on a required survey → open, no points (was 1 of 2 before the minimum).
+    expect(row(r, 'P2').items[0].final).toMatchObject({ points: null, open: true, reason: 'survey_below_minimum', surveyN: 1 });
+    expect(row(r, 'P2').trace[0]).toBe('3.1: survey SIPAS-E: 1 response(s), below the minimum of 3 → no score until responses are collected');
+    expect(r.openItems).toEqual([expect.objectContaining({ unitCode: 'P2', criterionCode: '3.1', reason: 'survey_below_minimum' })]);
+    // PNV: 1 < 3 on an optional survey → N/A, the area re-bases to nothing (was 1 of 2).
+    expect(row(r, 'PNV').items[0].final).toMatchObject({ points: null, notApplicable: true, open: false, surveyN: 1 });
+    expect(row(r, 'PNV')).toMatchObject({ max: 0, index: null });
   });
 });

@@ -51,13 +51,14 @@ describe('CSV (KoboToolbox)', () => {
       errorsTruncated: false,
       columns: {
         id: 'meta/instanceID',
+        idFallbacks: ['_uuid'],
         unit: 'thong_tin/unitCode',
         questions: [
           { column: 'TIEP_CAN/Q1', code: 'Q1' },
           { column: 'TIEP_CAN/Q2', code: 'Q2' },
           { column: 'KET_QUA/Q3', code: 'Q3' },
         ],
-        ignored: ['start', 'end', '_uuid'],
+        ignored: ['start', 'end'],
       },
     });
     expect(res.json().errors).toEqual([
@@ -88,7 +89,7 @@ describe('CSV (KoboToolbox)', () => {
 });
 
 describe('JSON (ODK Central) and XLSX (LimeSurvey)', () => {
-  it('ODK Central OData JSON: nested groups, __id with uuid:, the same ids as the CSV are duplicates', async () => {
+  it('ODK Central OData JSON: nested groups, __id with uuid: as the id; the same id with other answers replaces the stored version', async () => {
     const odk = {
       '@odata.context': 'https://odk.example/v1/projects/1/forms/sipas.svc/$metadata#Submissions',
       value: [
@@ -98,7 +99,8 @@ describe('JSON (ODK Central) and XLSX (LimeSurvey)', () => {
     };
     const res = await importFile(JSON.stringify(odk), 'application/json');
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ format: 'json', rows: 2, imported: 1, duplicate: 1, rejected: 0, columns: { id: 'meta/instanceID', unit: 'grp/unit' } });
+    // k-1 came from the Kobo CSV with Q1 5, Q2 4, Q3 3; this version answers only Q1: an edit, it replaces the earlier one.
+    expect(res.json()).toMatchObject({ format: 'json', rows: 2, imported: 1, updated: 1, duplicate: 0, rejected: 0, columns: { id: '__id', version: 'meta/instanceID', unit: 'grp/unit' } });
   });
 
   it('XLSX with a named id column and a fixed unit', async () => {
@@ -150,16 +152,16 @@ describe('1,000 rows', () => {
     const dry = await importFile(file, 'text/csv', '?dryRun=true');
     expect(dry.json()).toMatchObject({ imported: 0, duplicate: 1_000 });
     expect(await count()).toBe(1_004);
-    // P1 has the 500 even rows and k-1 (Q1 5, Q2 4, Q3 3). Q1: 3 on rows divisible by 4 → 250 + 1 of 501 satisfied;
-    // Q2: 4 on every even row → 501 of 501; Q3: "0" (excluded) on rows divisible by 10 (100 of the even rows)
-    // → 400 satisfied + k-1's 3 (0) = 400 of 401.
+    // P1 has the 500 even rows and k-1 (replaced by its ODK version: Q1 5 only). Q1: 3 on rows divisible by 4 → 250
+    // + k-1 = 251 of 501 satisfied; Q2: 4 on every even row → 500 of 500; Q3: "0" (excluded) on rows divisible by 10
+    // (100 of the even rows) → 400 satisfied of 400.
     const results = (await t.app.inject({ method: 'GET', url: '/api/v1/surveys/SIPAS-I/results', headers: await t.as('coord') })).json();
     const p1 = results.units.find((u: { unitCode: string }) => u.unitCode === 'P1');
     expect(p1.n).toBe(501);
     expect(p1.questions.map((q: { code: string; n: number; scoreExact: string }) => [q.code, q.n, q.scoreExact])).toEqual([
       ['Q1', 501, '251/501'],
-      ['Q2', 501, '1'],
-      ['Q3', 401, '400/401'],
+      ['Q2', 500, '1'],
+      ['Q3', 400, '1'],
     ]);
   });
 });

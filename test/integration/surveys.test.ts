@@ -285,7 +285,7 @@ describe('results', () => {
   });
 
   it('feed the survey criterion of the round: 3.1 = 2 × mean(Q1 3/4, Q2 1/2) = 1.25 for P1', async () => {
-    const res = await call('coord', 'GET', `/rounds/${roundId}/results`);
+    const res = await call('coord', 'GET', `/rounds/${roundId}/results?include=trace`);
     const p1 = res.json().groups[0].rows.find((r: { unitCode: string }) => r.unitCode === 'P1');
     expect(p1.items.find((i: { code: string }) => i.code === '3.1').final).toMatchObject({ points: 1.25, source: 'survey', open: false, notApplicable: false });
   });

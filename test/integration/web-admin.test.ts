@@ -478,7 +478,7 @@ describe('unknown URLs', () => {
       const res = await t.app.inject({ method: 'GET', url, headers });
       expect(res.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(404);
       expect(res.headers['content-type'], url).toMatch(PROBLEM);
-      expect(res.json()).toMatchObject({ status: 404, title: 'Not found', instance: res.headers['x-request-id'] });
+      expect(res.json()).toMatchObject({ status: 404, title: 'Không tìm thấy', instance: res.headers['x-request-id'] });
     }
     const post = await t.app.inject({ method: 'POST', url: '/khong-co-trang-nay', headers: { accept: BROWSER_ACCEPT } });
     expect(post.statusCode).toBe(404);

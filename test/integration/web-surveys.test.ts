@@ -183,7 +183,9 @@ describe('bulk import of survey exports', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.body).toContain('Kết quả kiểm tra (chạy thử): phieu-kobo.csv');
     expect(res.body).toContain('chưa có phiếu nào được lưu');
-    expect(res.body).toContain('Tệp có 4 dòng dữ liệu: 2 phiếu sẽ được nhập, 0 phiếu trùng (bỏ qua), 2 dòng bị từ chối.');
+    expect(res.body).toContain('Tệp có 4 dòng dữ liệu: 2 phiếu sẽ được nhập, 0 phiếu đã sửa sẽ thay bản cũ, 0 phiếu trùng (bỏ qua), 0 dòng không phải phiếu (bỏ qua), 2 dòng bị từ chối.');
+    // Every question of the survey with the columns that answer it.
+    expect(res.body).toMatch(/<tr><td><code>Q1<\/code><\/td><td><code>TIEP_CAN\/Q1<\/code> <small class="muted">\(mã\)<\/small><\/td><\/tr>/);
     const rows = [...res.body.matchAll(/<tr><td class="num">(\d+)<\/td><td>([^<]*)<\/td><td>([^<]*)</g)].map((m) => [Number(m[1]), m[2], m[3]]);
     expect(rows).toEqual([
       [4, 'TIEP_CAN/Q1', 'Câu trả lời không phải là một lựa chọn của câu hỏi.'],
@@ -208,7 +210,7 @@ describe('bulk import of survey exports', () => {
       { response_id: 'w-2', unit_code: 'P2', answers: { Q1: '4', Q2: '3' } },
     ]);
     const again = await coord.upload(importUrl('nhap'), { _csrf: coord.csrf }, csvFile(kobo));
-    expect(again.body).toContain('Đã nhập 0 phiếu từ 4 dòng dữ liệu; 2 phiếu trùng (bỏ qua)');
+    expect(again.body).toContain('Đã nhập 0 phiếu từ 4 dòng dữ liệu; 0 phiếu đã sửa thay bản cũ, 2 phiếu trùng (bỏ qua)');
     expect(await responses()).toHaveLength(2);
     // The survey page counts them and shows the unit results.
     const page = await coord.get('/dieu-phoi/khao-sat/SIPAS-T');
@@ -294,13 +296,16 @@ describe("downloads on the coordinator's results page", () => {
         expect(res.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
         expect(res.body).toBe(fromApi.body);
         if (file.startsWith('ket-qua')) {
-          expect(res.body).toContain('Xếp hạng,Mã đơn vị,Đơn vị');
+          // Excel flavour (issue 15): ";" columns under a single header row.
+          expect(res.body).toContain('Nhóm;Xếp hạng;Mã đơn vị;Đơn vị');
           expect(res.body).toContain('UBND Phường An Hòa');
           expect(res.body).toContain('UBND xã, phường');
         } else {
-          expect(res.body).toContain('Chênh lệch theo đơn vị');
+          // The stacked reports under one header row (an empty report adds no rows, so no name).
+          expect(res.body.startsWith('\uFEFFBảng;Nhóm;Mã đơn vị;Đơn vị;Tự chấm;Thẩm định;Chênh lệch;Lĩnh vực;Tiêu chí;Lý do\r\n')).toBe(true);
           expect(res.body).toContain('Tiêu chí chưa chốt điểm');
-          expect(res.body).toContain('XA,P2,UBND Phường An Hòa,"2.2 Rà soát, đơn giản hóa TTHC"');
+          // One table under one header: the report each row comes from is in the first column.
+          expect(res.body).toMatch(/\r\nTiêu chí chưa chốt điểm;XA;P2;UBND Phường An Hòa;;;;;2\.2 Rà soát, đơn giản hóa TTHC;/);
           // Reasons are written for the reader, not as the API's codes.
           expect(res.body).toMatch(/Chưa thẩm định|Chờ thẩm định lại sau giải trình|Chưa có kết quả khảo sát/);
           expect(res.body).not.toMatch(/not_appraised|awaiting_final|survey_missing/);

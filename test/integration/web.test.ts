@@ -321,7 +321,10 @@ describe('coordinator: rounds, progress, extensions, send-back', () => {
     expect(order.statusCode).toBe(422);
     expect(order.body).toContain('Hạn Thẩm định');
     expect(order.body).toContain('không được sớm hơn hạn của giai đoạn trước');
-    const ok = await coord.post('/dieu-phoi/ky-danh-gia/moi', { year: '2025', name: 'Kỳ thử nghiệm', s_self_assessment: '10/11/2025', g0_code: 'XA', g0_name: 'Xã', g0_framework: 'XA-T', g0_units: ['P1', 'P2'] });
+    // P1 and P2 are already in this year's round (one round per unit and year, issue 13): refused, nothing created.
+    const clash = await coord.post('/dieu-phoi/ky-danh-gia/moi', { year: '2025', name: 'Kỳ thử nghiệm', s_self_assessment: '10/11/2025', g0_code: 'XA', g0_name: 'Xã', g0_framework: 'XA-T', g0_units: ['P1', 'P2'] });
+    expect(clash.statusCode).toBe(409);
+    const ok = await coord.post('/dieu-phoi/ky-danh-gia/moi', { year: '2025', name: 'Kỳ thử nghiệm', s_self_assessment: '10/11/2025', g0_code: 'XA', g0_name: 'Xã', g0_framework: 'XA-T', g0_units: ['PNV', 'PTP'] });
     expect(ok.statusCode).toBe(303);
     const page = await coord.get(ok.headers.location as string);
     expect(page.body).toContain('Đã tạo kỳ đánh giá (dự thảo).');

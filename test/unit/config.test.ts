@@ -37,3 +37,26 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('several instances (issue 16, issue 18 item 7)', () => {
+  it('login limits: per (address, username) 10, per address 10 × that unless set; public limit counted per instance by default', () => {
+    const d = loadConfig({});
+    expect([d.loginRateLimitPerMinute, d.loginAddressRateLimitPerMinute, d.publicRateLimitStore]).toEqual([10, 100, 'memory']);
+    expect(loadConfig({ LOGIN_RATE_LIMIT_PER_MINUTE: '4' }).loginAddressRateLimitPerMinute).toBe(40);
+    const set = loadConfig({ LOGIN_RATE_LIMIT_PER_MINUTE: '4', LOGIN_ADDRESS_RATE_LIMIT_PER_MINUTE: '25', PUBLIC_RATE_LIMIT_STORE: 'database', INSTANCE_ID: 'app1' });
+    expect([set.loginAddressRateLimitPerMinute, set.publicRateLimitStore, set.instanceId]).toEqual([25, 'database', 'app1']);
+    expect(d.instanceId).toMatch(/:\d+$/);
+  });
+
+  it('refuses an unknown rate-limit store and a zero address limit, naming the variable', () => {
+    expect(() => loadConfig({ PUBLIC_RATE_LIMIT_STORE: 'redis' })).toThrow(/PUBLIC_RATE_LIMIT_STORE/);
+    expect(() => loadConfig({ LOGIN_ADDRESS_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/LOGIN_ADDRESS_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ PUBLIC_RATE_LIMIT_STORE: 'redis' })).toThrow(ConfigError);
+  });
+
+  it('heavy endpoints: 4 at once by default, 0 = no cap, negative refused', () => {
+    expect(loadConfig({}).heavyMaxConcurrent).toBe(4);
+    expect(loadConfig({ HEAVY_MAX_CONCURRENT: '0' }).heavyMaxConcurrent).toBe(0);
+    expect(() => loadConfig({ HEAVY_MAX_CONCURRENT: '-1' })).toThrow(/HEAVY_MAX_CONCURRENT/);
+  });
+});

@@ -55,8 +55,37 @@ describe('which score counts', () => {
   });
   it('survey criteria: 2 × 3/4 = 1.5; no responses is N/A only when the framework allows it', () => {
     const survey = leaf({ type: 'survey', surveyCode: 'S', questionCodes: ['Q1'] }, 2, 'survey');
-    expect(resolveFinal(survey, item(), { surveyOptional: false, surveyScore: '3/4' })).toMatchObject({ points: 1.5, source: 'survey', open: false });
-    expect(resolveFinal(survey, item(), { surveyOptional: true, surveyScore: null })).toMatchObject({ notApplicable: true, open: false });
-    expect(resolveFinal(survey, item(), { surveyOptional: false, surveyScore: null })).toMatchObject({ open: true, reason: 'survey_missing' });
+    const outcome = (score: string | null, n: number, minResponses = 0) => ({ surveyCode: 'S', score, n, minResponses });
+    expect(resolveFinal(survey, item(), { surveyOptional: false, survey: outcome('3/4', 12) })).toMatchObject({ points: 1.5, source: 'survey', open: false, surveyN: 12 });
+    expect(resolveFinal(survey, item(), { surveyOptional: true, survey: outcome(null, 0) })).toMatchObject({ notApplicable: true, open: false });
+    expect(resolveFinal(survey, item(), { surveyOptional: false, survey: outcome(null, 0) })).toMatchObject({ open: true, reason: 'survey_missing' });
+    // The survey does not exist (or was never linked): nothing to count, same as no responses.
+    expect(resolveFinal(survey, item(), { surveyOptional: false, survey: null })).toMatchObject({ open: true, reason: 'survey_missing' });
+  });
+  // Survey minimum (issue 13 item 5): 0 < n < minResponses counts as no responses; n = minResponses scores.
+  it.each([
+    // n, minResponses, surveyOptional → expected
+    [3, 30, false, { points: null, notApplicable: false, open: true, reason: 'survey_below_minimum', surveyN: 3 }],
+    [29, 30, false, { points: null, open: true, reason: 'survey_below_minimum', surveyN: 29 }],
+    [29, 30, true, { points: null, notApplicable: true, open: false, source: 'survey', surveyN: 29 }],
+    [30, 30, false, { points: 1.5, notApplicable: false, open: false, source: 'survey', surveyN: 30 }],
+    [1, 0, false, { points: 1.5, open: false, surveyN: 1 }],
+    [0, 30, false, { points: null, open: true, reason: 'survey_missing', surveyN: 0 }],
+  ] as const)('n=%i with minimum %i (optional %s)', (n, minResponses, surveyOptional, expected) => {
+    const survey = leaf({ type: 'survey', surveyCode: 'S', questionCodes: ['Q1'] }, 2, 'survey');
+    const got = resolveFinal(survey, item(), { surveyOptional, survey: { surveyCode: 'S', score: n === 0 ? null : '3/4', n, minResponses } });
+    expect(got).toMatchObject(expected);
+  });
+  it('the trace note says why a survey criterion was not scored', () => {
+    const survey = leaf({ type: 'survey', surveyCode: 'S', questionCodes: ['Q1'] }, 2, 'survey');
+    expect(resolveFinal(survey, item(), { surveyOptional: false, survey: { surveyCode: 'S', score: '3/4', n: 3, minResponses: 30 } }).note).toBe(
+      '1.1: survey S: 3 response(s), below the minimum of 30 → no score until responses are collected',
+    );
+    expect(resolveFinal(survey, item(), { surveyOptional: true, survey: { surveyCode: 'S', score: '3/4', n: 3, minResponses: 30 } }).note).toBe(
+      '1.1: survey S: 3 response(s), below the minimum of 30 → N/A (the framework makes survey criteria optional)',
+    );
+    expect(resolveFinal(survey, item(), { surveyOptional: false, survey: { surveyCode: 'S', score: '3/4', n: 30, minResponses: 30 } }).note).toBe(
+      '1.1: survey S, 30 response(s) (minimum 30) → 1.5',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { inspectContainer } from './container.js';
 import { describeBytes, detectAllowedFileType, hasAllowedSignature, SIGNATURE_BYTES } from './sniff.js';
 import { UploadRejectedError, type AllowedExt, type AllowedMime, type BlobSource } from './types.js';
 
@@ -60,16 +61,40 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Uploads being staged now (any store in this process): shutdown waits for them to clean up (settleStagings). */
+const activeStagings = new Set<Promise<unknown>>();
+
+/**
+ * Resolves once every upload being staged has finished or failed (and so removed its temp file), or after
+ * `timeoutMs`. Called on shutdown after the sockets of unfinished uploads are destroyed.
+ */
+export async function settleStagings(timeoutMs: number): Promise<void> {
+  if (activeStagings.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled([...activeStagings]),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 /**
  * Streams `source` into `<tmpDir>/<uuid>.part`. Refuses (UploadRejectedError) as soon as the size
  * passes `maxBytes` or the first bytes are not an allowed type, without reading the rest; then
- * identifies the complete file by content. On any error the temp file is removed. With
+ * identifies the complete file by content and checks its container (zip bombs, PDF structure, HTML polyglots). On any error the temp file is removed. With
  * `durable`, the file is fsynced before it is returned.
  */
-export async function stageUpload(
-  source: BlobSource,
-  opts: { tmpDir: string; maxBytes: number; durable: boolean },
-): Promise<StagedFile> {
+export function stageUpload(source: BlobSource, opts: { tmpDir: string; maxBytes: number; durable: boolean }): Promise<StagedFile> {
+  const p = stageUploadNow(source, opts);
+  activeStagings.add(p);
+  const forget = () => activeStagings.delete(p);
+  p.then(forget, forget);
+  return p;
+}
+
+async function stageUploadNow(source: BlobSource, opts: { tmpDir: string; maxBytes: number; durable: boolean }): Promise<StagedFile> {
   if (!Number.isSafeInteger(opts.maxBytes) || opts.maxBytes <= 0) throw new RangeError('maxBytes must be a positive integer');
   await mkdir(opts.tmpDir, { recursive: true });
   const tmpPath = path.join(opts.tmpDir, `${randomUUID()}${TEMP_SUFFIX}`);
@@ -103,6 +128,7 @@ export async function stageUpload(
     await handle.close();
     handle = undefined;
     const type = await detectAllowedFileType(tmpPath);
+    await inspectContainer(tmpPath, type.ext);
     return { tmpPath, size, sha256: hash.digest('hex'), ...type };
   } catch (e) {
     await handle?.close().catch(() => {});

@@ -64,7 +64,7 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
-export type UploadRejectionReason = 'too-large' | 'unsupported-type' | 'empty';
+export type UploadRejectionReason = 'too-large' | 'unsupported-type' | 'empty' | 'invalid-content';
 
 function formatLimit(maxBytes: number): string {
   const mb = maxBytes / (1024 * 1024);
@@ -72,7 +72,10 @@ function formatLimit(maxBytes: number): string {
   return rounded > 0 ? `${rounded} MB` : `${maxBytes} bytes`;
 }
 
-/** An upload refused for its content: too large (413), a type outside the allowlist (415) or empty (400). */
+/**
+ * An upload refused for its content: too large (413), a type outside the allowlist (415), empty (400), or a
+ * damaged or hostile container of an allowed type (422: zip bomb, broken PDF structure).
+ */
 export class UploadRejectedError extends AppError {
   readonly reason: UploadRejectionReason;
   /** The detected MIME type of refused content, when file-type recognised it. */
@@ -110,6 +113,10 @@ export class UploadRejectedError extends AppError {
       'unsupported-type',
       detectedMime,
     );
+  }
+
+  static invalidContent(detail: string): UploadRejectedError {
+    return new UploadRejectedError(422, 'invalid-file-content', 'Invalid file content', detail, 'invalid-content');
   }
 
   static empty(): UploadRejectedError {

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/client.js';
 import { scopeOf } from '../../auth/policy.js';
 import type { Actor } from '../../lib/context.js';
-import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError, PreconditionRequiredError } from '../../lib/errors.js';
 import type { Criterion } from '../frameworks/frameworks.document.js';
 import { roundsRepo, type RoundRow } from '../rounds/rounds.repo.js';
 import type { AssessmentRow, EvidenceRow, HistoryRow, ItemRow } from './assessments.repo.js';
@@ -32,7 +32,8 @@ export async function accessOf(db: Db, actor: Actor, round: RoundRow, a: Assessm
     if (actor.orgUnitCode === a.unitCode) throw new ForbiddenError('An appraiser never appraises their own unit.');
     if (a.status !== 'submitted' && round.phase === 'self_assessment') throw new NotFoundError('Assessment', id);
     const rows = await roundsRepo.appraiserAssignments(db, round.id, actor.userId);
-    const areas = new Set(rows.filter((r) => r.groupCode === a.groupCode).map((r) => r.areaCode));
+    // An assignment limited to some units (unitCodes) does not reach the others.
+    const areas = new Set(rows.filter((r) => r.groupCode === a.groupCode && (r.unitCodes === null || r.unitCodes.includes(a.unitCode))).map((r) => r.areaCode));
     if (areas.size === 0) throw new NotFoundError('Assessment', id);
     return { kind: 'appraiser', areas, canEditSelf: false, canSubmit: false };
   }
@@ -44,11 +45,21 @@ export async function accessOf(db: Db, actor: Actor, round: RoundRow, a: Assessm
 
 export const etagOf = (item: Pick<ItemRow, 'id' | 'version'>) => `"${item.id.slice(0, 8)}-${item.version}"`;
 
+const ifMatchTags = (ifMatch: string) => ifMatch.split(',').map((s) => s.trim().replace(/^W\//, ''));
+
+/**
+ * The If-Match precondition of every item write: missing, empty or `*` is 428. An item always exists, so `*`
+ * would match anything and silently bypass the lost-update protection; the client must send the item's ETag.
+ */
+export function requireIfMatch(ifMatch: string | undefined): asserts ifMatch is string {
+  const tags = ifMatch === undefined ? [] : ifMatchTags(ifMatch).filter((t) => t !== '');
+  if (tags.length === 0) throw new PreconditionRequiredError();
+  if (tags.includes('*')) throw new PreconditionRequiredError('If-Match: * is not accepted on item writes; send the item\'s current ETag.');
+}
+
+/** Whether one of the listed entity tags is the current one (`*` never matches: see requireIfMatch). */
 export function matches(ifMatch: string, current: string): boolean {
-  return ifMatch
-    .split(',')
-    .map((s) => s.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === current);
+  return ifMatchTags(ifMatch).some((tag) => tag === current);
 }
 
 export interface Leaf {
@@ -94,7 +105,7 @@ export function itemStatus(item: ItemRow, seesDecisions = true): ItemStatus {
   return item.selfInput === null ? 'empty' : 'scored';
 }
 
-export function missingEvidence(leaf: Leaf, item: ItemRow, evidenceCount: number): boolean {
+export function missingEvidence(leaf: Leaf, item: Pick<ItemRow, 'notApplicable' | 'note'>, evidenceCount: number): boolean {
   return !!leaf.node.evidence?.required && (leaf.node.source ?? 'self') === 'self' && !item.notApplicable && evidenceCount === 0 && !item.note?.trim();
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { assessmentItems, assessments, deadlineExtensions, evidence, itemHistory, orgUnits, users } from '../../db/schema.js';
+import { assessmentItems, assessments, deadlineExtensions, evidence, itemHistory, orgUnits, roundMinutes, rounds, users } from '../../db/schema.js';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
 export type ItemRow = typeof assessmentItems.$inferSelect;
@@ -11,6 +11,25 @@ export const assessmentsRepo = {
   async find(db: Db, roundId: string, unitCode: string, lock = false): Promise<AssessmentRow | undefined> {
     const q = db.select().from(assessments).where(and(eq(assessments.roundId, roundId), eq(assessments.unitCode, unitCode))).limit(1);
     const [row] = lock ? await q.for('update') : await q;
+    return row;
+  },
+
+  /**
+   * The assessment with its round and its deadline extensions (phase → until) in one query; `lock` takes a share
+   * lock on the assessment row so a concurrent submit waits for the write in progress.
+   */
+  async findWithRound(db: Db, roundId: string, unitCode: string, lock = false) {
+    const q = db
+      .select({
+        round: rounds,
+        assessment: assessments,
+        extensions: sql<Record<string, string> | null>`(select jsonb_object_agg(${deadlineExtensions.phase}, ${deadlineExtensions.until}) from ${deadlineExtensions} where ${deadlineExtensions.assessmentId} = ${assessments.id})`,
+      })
+      .from(assessments)
+      .innerJoin(rounds, eq(rounds.id, assessments.roundId))
+      .where(and(eq(assessments.roundId, roundId), eq(assessments.unitCode, unitCode)))
+      .limit(1);
+    const [row] = lock ? await q.for('share', { of: assessments }) : await q;
     return row;
   },
 
@@ -78,6 +97,8 @@ export const assessmentsRepo = {
   async blobKeysIn(db: Db, keys: string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const rows = await db.select({ key: evidence.blobKey }).from(evidence).where(inArray(evidence.blobKey, keys));
-    return new Set(rows.map((r) => r.key!).filter(Boolean));
+    // Council minutes (round_minutes) share the blob store: their files are referenced too.
+    const minutes = await db.select({ key: roundMinutes.blobKey }).from(roundMinutes).where(inArray(roundMinutes.blobKey, keys));
+    return new Set([...rows, ...minutes].map((r) => r.key!).filter(Boolean));
   },
 };

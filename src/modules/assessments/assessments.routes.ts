@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contentDisposition } from '../../lib/blobs/index.js';
 import { ValidationError } from '../../lib/errors.js';
+import { scopeOf } from '../../auth/policy.js';
 import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { readSingleFile } from '../../lib/multipart-upload.js';
 import { phases } from '../rounds/lifecycle.js';
 import { itemStatuses } from './assessment.shared.js';
 import { leafInputSchema } from '../frameworks/frameworks.schemas.js';
@@ -29,7 +31,7 @@ const evidenceSchema = z
 
 const historySchema = z.object({
   at: z.string(),
-  kind: z.string().describe('self, evidence_added, evidence_removed, appraisal, explanation, final, self_confirmed'),
+  kind: z.string().describe('self, evidence_added, evidence_removed, appraisal, explanation, final, self_confirmed, council_decision, objection'),
   actor: z.string().nullable().describe('Hidden (null) from units for council decisions'),
   actorRole: z.string().nullable(),
   actorUnitCode: z.string().nullable(),
@@ -40,7 +42,7 @@ const historySchema = z.object({
 
 const deciderSchema = z.object({ username: z.string().optional(), office: z.string().nullable() }).nullable();
 
-const itemSchema = z
+export const itemSchema = z
   .object({
     criterionCode: z.string(),
     areaCode: z.string(),
@@ -75,11 +77,17 @@ const itemSchema = z
         points: z.number().nullable(),
         notApplicable: z.boolean(),
         source: z.string(),
+        councilDecision: z.boolean().optional().describe("The council's decision, entered by the coordinator (by)"),
         comment: z.string().nullable(),
         by: deciderSchema,
         at: z.string(),
       })
       .nullable(),
+    objection: z
+      .object({ reason: z.string().nullable(), at: z.string(), by: z.string().nullable() })
+      .nullable()
+      .optional()
+      .describe('Kiến nghị: the unit contested an appraisal below its self points'),
     etag: z.string().describe('Send it back as If-Match when writing this item'),
     updatedAt: z.string(),
     mayEditSelf: z.boolean(),
@@ -112,7 +120,7 @@ const assessmentSchema = z
   })
   .meta({ id: 'Assessment' });
 
-const documentReferenceSchema = z
+export const documentReferenceSchema = z
   .strictObject({
     docNumber: z.string().trim().min(1).max(100).describe('Số ký hiệu văn bản, e.g. 125/KH-UBND'),
     docDate: isoDate,
@@ -189,7 +197,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['assessments'],
         operationId: 'addEvidence',
-        summary: 'Attach evidence: a multipart file (field "file": PDF, DOCX, XLSX, JPG or PNG, checked by content) or a JSON official-document reference',
+        summary: 'Attach evidence: one multipart file (field "file": PDF, DOCX, XLSX, JPG or PNG, checked by content and container: 415 wrong type or HTML, 422 zip bomb or broken PDF; a second file is 400 and nothing is stored) or a JSON official-document reference',
         params: itemParams,
         // JSON bodies are document references; multipart requests carry no parsed body (the file is streamed).
         body: documentReferenceSchema.nullish(),
@@ -200,12 +208,13 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       const ctx = ctxOf(req);
       const { id, unitCode, code } = req.params;
       if (req.isMultipart()) {
-        const file = await req.file();
+        // One file per request: a second file refuses the whole request (400 naming it) and nothing is stored.
+        const { file, rejectExtraFiles } = await readSingleFile(req);
         if (!file || file.fieldname !== 'file') {
           file?.file.resume();
           throw new ValidationError([{ field: 'body.file', message: 'a multipart field named "file" is required', code: 'required' }], undefined, 400);
         }
-        return reply.code(201).send(await svc.addFile(ctx, id, unitCode, code, { stream: file.file, filename: file.filename }));
+        return reply.code(201).send(await svc.addFile(ctx, id, unitCode, code, { stream: file.file, filename: file.filename, beforeCommit: rejectExtraFiles }));
       }
       if (!req.body) {
         throw new ValidationError([{ field: 'body', message: 'send a multipart "file" or a JSON document reference', code: 'required' }], undefined, 400);
@@ -301,7 +310,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['appraisal'],
         operationId: 'putFinal',
-        summary: 'Final score of a flagged item (assigned appraiser, final_appraisal phase, If-Match)',
+        summary:
+          "Final score (If-Match): an assigned appraiser on a flagged item in final_appraisal; the coordinator records the council's decision on any open non-survey item in final_appraisal and revises any final score in council_review (409 naming the phase otherwise)",
         params: itemParams,
         headers: z.object({ 'if-match': z.string().max(200).optional() }),
         body: z.strictObject({ points: z.number(), comment: z.string().trim().min(1).max(5000) }),
@@ -309,7 +319,13 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const item = await svc.putFinal(ctxOf(req), req.params.id, req.params.unitCode, req.params.code, req.headers['if-match'], req.body);
+      const ctx = ctxOf(req);
+      const { id, unitCode, code } = req.params;
+      // The coordinator enters the council's decision (settlement); appraisers keep their own final on flagged items.
+      const item =
+        scopeOf(ctx.actor, 'round.manage') === 'all'
+          ? ((await app.services.settlement.councilDecision(ctx, id, unitCode, code, req.headers['if-match'], req.body)) as Awaited<ReturnType<typeof svc.putFinal>>)
+          : await svc.putFinal(ctx, id, unitCode, code, req.headers['if-match'], req.body);
       return reply.header('etag', item.etag).send(item);
     },
   );

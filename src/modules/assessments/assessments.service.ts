@@ -13,21 +13,27 @@ import {
   NotFoundError,
   PhaseConflictError,
   PreconditionFailedError,
-  PreconditionRequiredError,
   ValidationError,
   type FieldError,
 } from '../../lib/errors.js';
 import { idempotent, requestHash } from '../../lib/idempotency.js';
 import { evaluateLeaf, ScoringInputError, type LeafInput } from '../../scoring/index.js';
-import { leavesOf, type FrameworkDocument } from '../frameworks/frameworks.document.js';
+import type { FrameworkDocument } from '../frameworks/frameworks.document.js';
 import { orgUnitsRepo } from '../org-units/org-units.repo.js';
 import { effectiveDeadline, phaseIndex, vietnamDay, withinDeadline, type Phase, type ScheduledPhase } from '../rounds/lifecycle.js';
 import { decisionPointsProblem, resolveFinal } from './decision.js';
-import { loadFramework, roundsRepo } from '../rounds/rounds.repo.js';
+import { loadFrameworkCached } from '../frameworks/frameworks.cache.js';
+import { readItemForWrite, writeItem } from './item-write.js';
+import { evidenceCountsOfRound, itemsOfRound } from '../results/results.load.js';
+import { streamOf } from '../../lib/audit.js';
+import { roundsRepo } from '../rounds/rounds.repo.js';
 import { assessmentsRepo, type EvidenceRow, type HistoryRow, type ItemRow } from './assessments.repo.js';
-import { accessOf, etagOf, itemStatus, matches, missingEvidence, num, presentEvidence, presentHistory, type Leaf } from './assessment.shared.js';
+import { accessOf, etagOf, itemStatus, matches, missingEvidence, num, presentEvidence, presentHistory, requireIfMatch, type Leaf } from './assessment.shared.js';
 
 // ---------------------------------------------------------------------------------------------------------------
+
+/** History kinds written by the unit itself (no appraising office to show). */
+const UNIT_HISTORY_KINDS = new Set(['self', 'evidence_added', 'evidence_removed', 'explanation']);
 
 export interface SelfInputBody {
   input?: LeafInput | null | undefined;
@@ -54,17 +60,23 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
   const { blobStore, config } = deps;
   const db = deps.database.db;
 
-  async function load(tx: Db, ctx: Ctx, roundId: string, unitCode: string) {
-    const round = await roundsRepo.find(tx, roundId);
-    if (!round) throw new NotFoundError('Round', roundId);
-    const assessment = await assessmentsRepo.find(tx, roundId, unitCode);
-    if (!assessment) throw new NotFoundError('Assessment', `${roundId}/${unitCode}`);
+  /**
+   * Round, assessment, access, framework and extensions: one query plus the cached framework (issue 14).
+   * `lockAssessment` share-locks the assessment row, so a concurrent submit waits for this write.
+   */
+  async function load(tx: Db, ctx: Ctx, roundId: string, unitCode: string, lockAssessment = false) {
+    const found = await assessmentsRepo.findWithRound(tx, roundId, unitCode, lockAssessment);
+    if (!found) {
+      if (!(await roundsRepo.find(tx, roundId))) throw new NotFoundError('Round', roundId);
+      throw new NotFoundError('Assessment', `${roundId}/${unitCode}`);
+    }
+    const { round, assessment } = found;
     const access = await accessOf(tx, ctx.actor, round, assessment);
-    const fw = await loadFramework(tx, assessment.frameworkCode);
+    const fw = await loadFrameworkCached(deps.database, tx, assessment.frameworkCode);
     if (!fw) throw new NotFoundError('Framework', assessment.frameworkCode);
-    const leaves = new Map<string, Leaf>(leavesOf(fw.doc).map((v) => [v.node.code, { node: v.node, area: v.area }]));
-    const extensions = await assessmentsRepo.extensions(tx, assessment.id);
-    const extensionOf = (phase: Phase) => extensions.find((e) => e.phase === phase)?.until;
+    const leaves: Map<string, Leaf> = fw.leafByCode;
+    const extensions = found.extensions ?? {};
+    const extensionOf = (phase: Phase): string | undefined => extensions[phase];
     return { round, assessment, access, doc: fw.doc, leaves, extensionOf };
   }
   type Loaded = Awaited<ReturnType<typeof load>>;
@@ -140,8 +152,8 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     const base = `/api/v1/rounds/${l.round.id}/assessments/${l.assessment.unitCode}/items/${item.criterionCode}`;
     const sees = unitSeesDecisions(l);
     const appraised = item.appraisedAt !== null;
-    const final = resolveFinal(leaf.node, item, { surveyOptional: l.doc.surveyOptional, surveyScore: null });
-    const decisionKinds = new Set(['appraisal', 'final', 'self_confirmed']);
+    const final = resolveFinal(leaf.node, item, { surveyOptional: l.doc.surveyOptional, survey: null });
+    const decisionKinds = new Set(['appraisal', 'final', 'self_confirmed', 'council_decision']);
     return {
       criterionCode: item.criterionCode,
       areaCode: leaf.area.code,
@@ -171,9 +183,10 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
             }
           : null,
       explanation: item.explainedAt ? { text: item.explanationText, at: item.explainedAt.toISOString(), by: item.explainedBy } : null,
+      objection: item.objectedAt ? { reason: item.objectionReason, at: item.objectedAt.toISOString(), by: item.objectedBy } : null,
       final:
         sees && (item.finalizedAt || item.selfConfirmedAt || (appraised && !final.open))
-          ? { points: final.points, notApplicable: final.notApplicable, source: final.source, comment: item.finalComment ?? item.selfConfirmedReason, by: decider(l, offices, item.finalizedBy ?? item.selfConfirmedBy ?? item.appraisedBy), at: (item.finalizedAt ?? item.selfConfirmedAt ?? item.appraisedAt)!.toISOString() }
+          ? { points: final.points, notApplicable: final.notApplicable, source: final.source, councilDecision: item.finalByCouncil, comment: item.finalComment ?? item.selfConfirmedReason, by: decider(l, offices, item.finalizedBy ?? item.selfConfirmedBy ?? item.appraisedBy), at: (item.finalizedAt ?? item.selfConfirmedAt ?? item.appraisedAt)!.toISOString() }
           : null,
       etag: etagOf(item),
       updatedAt: item.updatedAt.toISOString(),
@@ -231,11 +244,16 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     };
   }
 
-  async function freshItemView(l: Loaded, ctx: Ctx, leaf: Leaf, itemId: string) {
-    const item = (await assessmentsRepo.item(db, l.assessment.id, leaf.node.code))!;
-    const ev = await assessmentsRepo.evidenceOf(db, [itemId]);
-    const history = await assessmentsRepo.history(db, itemId);
-    const offices = await assessmentsRepo.officesOf(db, [item.appraisedBy, item.finalizedBy, item.selfConfirmedBy, ...history.map((h) => h.actorUsername)]);
+  /** The item as the API shows it; `known` is its state as returned by the write itself (no re-read). */
+  async function freshItemView(l: Loaded, ctx: Ctx, leaf: Leaf, itemId: string, known?: ItemRow) {
+    const [item, ev, history] = await Promise.all([
+      known ?? assessmentsRepo.item(db, l.assessment.id, leaf.node.code).then((i) => i!),
+      assessmentsRepo.evidenceOf(db, [itemId]),
+      assessmentsRepo.history(db, itemId),
+    ]);
+    // Offices are only shown for decisions; a unit's own edits need no lookup.
+    const deciders = history.filter((h) => !UNIT_HISTORY_KINDS.has(h.kind)).map((h) => h.actorUsername);
+    const offices = await assessmentsRepo.officesOf(db, [item.appraisedBy, item.finalizedBy, item.selfConfirmedBy, ...deciders]);
     return itemView(l, ctx, leaf, item, ev, offices, history);
   }
 
@@ -272,7 +290,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
 
   /** Loads an item for a guarded write: access, then If-Match (428/412), with the item row locked. */
   async function lockedItem(tx: Db, l: Loaded, code: string, ifMatch: string | undefined) {
-    if (!ifMatch) throw new PreconditionRequiredError();
+    requireIfMatch(ifMatch);
     const [item] = await tx
       .select()
       .from(assessmentItems)
@@ -316,14 +334,15 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     async putSelf(ctx: Ctx, roundId: string, unitCode: string, code: string, ifMatch: string | undefined, body: SelfInputBody) {
       authorize(ctx.actor, 'assessment.read');
       const result = await db.transaction(async (tx) => {
-        const l = await load(tx, ctx, roundId, unitCode);
+        // Share lock on the assessment: a concurrent submit waits for this write.
+        const l = await load(tx, ctx, roundId, unitCode, true);
         const leaf = requireLeaf(l, code);
         requireSelfEditable(l, ctx, leaf);
-        if (!ifMatch) throw new PreconditionRequiredError();
-        // Block a concurrent submit while this item changes.
-        await tx.select({ id: assessments.id }).from(assessments).where(eq(assessments.id, l.assessment.id)).for('share');
-        const item = await assessmentsRepo.item(tx, l.assessment.id, code);
-        if (!item) throw new NotFoundError('Criterion', code);
+        requireIfMatch(ifMatch);
+        const entityId = `${roundId}/${unitCode}/${code}`;
+        const current = await readItemForWrite(tx, l.assessment.id, code, streamOf('assessment_item', entityId));
+        if (!current) throw new NotFoundError('Criterion', code);
+        const { item } = current;
         if (!matches(ifMatch, etagOf(item))) throw new PreconditionFailedError(etagOf(item));
 
         let notApplicable = body.notApplicable === true;
@@ -348,28 +367,24 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
           }
         }
         const note = body.note === undefined ? item.note : body.note;
-        const updated = await assessmentsRepo.updateItemIfVersion(tx, item.id, item.version, {
-          selfInput: input,
-          selfPoints: points === null ? null : points.toFixed(2),
-          notApplicable,
-          note,
-          selfUpdatedAt: ctx.now,
-          selfUpdatedBy: ctx.actor.username,
-          updatedAt: ctx.now,
+        const data = { input, points, notApplicable, note };
+        // Item, history and audit in one statement; the new state comes back from the write itself.
+        const updated = await writeItem(tx, ctx, {
+          current,
+          set: { selfInput: input, selfPoints: points === null ? null : points.toFixed(2), notApplicable, note, selfUpdatedAt: ctx.now, selfUpdatedBy: ctx.actor.username },
+          history: { kind: 'self', data },
+          audit: {
+            action: 'item.self_updated',
+            entityType: 'assessment_item',
+            entityId,
+            before: { input: item.selfInput, points: num(item.selfPoints), notApplicable: item.notApplicable, note: item.note },
+            after: data,
+          },
         });
         if (!updated) throw new PreconditionFailedError(etagOf((await assessmentsRepo.item(tx, l.assessment.id, code))!));
-        const data = { input, points, notApplicable, note };
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'self', data, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, {
-          action: 'item.self_updated',
-          entityType: 'assessment_item',
-          entityId: `${roundId}/${unitCode}/${code}`,
-          before: { input: item.selfInput, points: num(item.selfPoints), notApplicable: item.notApplicable, note: item.note },
-          after: data,
-        });
-        return { l, leaf, itemId: item.id };
+        return { l, leaf, item: updated };
       });
-      return freshItemView(result.l, ctx, result.leaf, result.itemId);
+      return freshItemView(result.l, ctx, result.leaf, result.item.id, result.item);
     },
 
     async addDocument(ctx: Ctx, roundId: string, unitCode: string, code: string, doc: DocumentReference) {
@@ -394,7 +409,8 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
      * commit fails the file is removed, and a crash in between leaves an unreferenced file that the start-up
      * sweep deletes.
      */
-    async addFile(ctx: Ctx, roundId: string, unitCode: string, code: string, file: { stream: NodeJS.ReadableStream; filename: string }) {
+    /** `beforeCommit` runs after the file is stored and before its row is written; if it throws, the file is removed. */
+    async addFile(ctx: Ctx, roundId: string, unitCode: string, code: string, file: { stream: NodeJS.ReadableStream; filename: string; beforeCommit?: () => Promise<void> }) {
       authorize(ctx.actor, 'assessment.read');
       // Refuse before reading a single byte when the caller could not attach anything anyway.
       await db.transaction(async (tx) => {
@@ -404,6 +420,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
       const stored = await blobStore.put(file.stream, { maxBytes: config.evidenceMaxBytes });
       const filename = sanitizeFilename(file.filename);
       try {
+        await file.beforeCommit?.();
         const r = await db.transaction(async (tx) => {
           const { l, leaf, item } = await evidenceTarget(tx, ctx, roundId, unitCode, code);
           await checkEvidenceRoom(tx, item.id);
@@ -619,17 +636,19 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
       const units = new Map((await orgUnitsRepo.list(db, { onDate: '9999-12-31' })).map((u) => [u.code, u.name]));
       const docs = new Map<string, Map<string, Leaf>>();
       for (const g of groups) {
-        const fw = await loadFramework(db, g.frameworkCode);
-        docs.set(g.code, new Map(fw ? leavesOf(fw.doc).map((v) => [v.node.code, { node: v.node, area: v.area }]) : []));
+        const fw = await loadFrameworkCached(deps.database, db, g.frameworkCode);
+        docs.set(g.code, fw ? fw.leafByCode : new Map());
       }
+      // Set-based (issue 14): every item and evidence count of the round in two queries, not two per unit.
+      const roundItems = await itemsOfRound(db, roundId);
+      const evidenceCounts = await evidenceCountsOfRound(db, roundId);
       const roundDeadline = round.schedule.self_assessment;
       const out = [];
       for (const g of groups) {
         const leaves = docs.get(g.code)!;
         const rows = [];
         for (const a of all.filter((x) => x.groupCode === g.code)) {
-          const items = await assessmentsRepo.items(db, a.id);
-          const ev = await assessmentsRepo.evidenceOf(db, items.map((i) => i.id));
+          const items = [...(roundItems.get(a.id)?.values() ?? [])];
           const selfItems = items.filter((i) => (leaves.get(i.criterionCode)?.node.source ?? 'self') === 'self');
           const extensionUntil = extensions.find((e) => e.assessmentId === a.id && e.phase === 'self_assessment')?.until ?? null;
           const deadline = effectiveDeadline(roundDeadline, extensionUntil ?? undefined) ?? null;
@@ -640,7 +659,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
             unitName: units.get(a.unitCode) ?? a.unitCode,
             itemsDone: selfItems.filter((i) => i.selfInput !== null || i.notApplicable).length,
             itemsTotal: selfItems.length,
-            missingEvidence: selfItems.filter((i) => missingEvidence(leaves.get(i.criterionCode)!, i, ev.filter((e) => e.itemId === i.id).length)).length,
+            missingEvidence: selfItems.filter((i) => missingEvidence(leaves.get(i.criterionCode)!, i, evidenceCounts.get(i.id) ?? 0)).length,
             status: a.status,
             submittedAt: a.submittedAt?.toISOString() ?? null,
             submittedBy: a.submittedBy,

@@ -33,6 +33,18 @@ export function decisionPointsProblem(leaf: Criterion, points: number): string |
 
 export type FinalSource = 'final' | 'appraisal' | 'self_confirmed' | 'survey' | 'self_provisional' | 'none';
 
+/**
+ * What the survey says for one unit and one survey-scored leaf: the exact score (null when no scored answer),
+ * the unit's number of responses and the survey's minimum. A unit with 0 < n < minResponses is treated like a
+ * unit without responses (too few answers to be representative).
+ */
+export interface SurveyOutcome {
+  surveyCode: string;
+  score: SurveyScore;
+  n: number;
+  minResponses: number;
+}
+
 export interface FinalScore {
   /** null when not applicable (or nothing to count: 0 of max). */
   points: number | null;
@@ -41,26 +53,29 @@ export interface FinalScore {
   /** True while a decision is still owed: the score is provisional and blocks council review. */
   open: boolean;
   /** Why it is open, for the open-items report. */
-  reason?: 'not_appraised' | 'awaiting_final' | 'survey_missing';
+  reason?: 'not_appraised' | 'awaiting_final' | 'survey_missing' | 'survey_below_minimum';
+  /** For survey-scored criteria: how the survey decided it (shown in the unit's trace). */
+  note?: string;
+  /** Number of survey responses of the unit (survey-scored criteria only). */
+  surveyN?: number;
 }
 
 const n = (v: string | null) => (v === null ? null : Number(v));
 
 /**
- * The score that counts. Survey criteria come from `surveyScore` (null = no responses: N/A when the framework
- * allows it, otherwise open). Otherwise: a final decision; else an appraisal, unless explanation was requested;
- * else self points confirmed by the coordinator; else the self points, provisionally.
+ * The score that counts. Survey criteria come from the unit's survey outcome: no responses, or fewer than the
+ * survey's minResponses, is N/A when the framework allows it (surveyOptional) and otherwise open. Other criteria:
+ * a final decision; else an appraisal, unless explanation was requested; else self points confirmed by the
+ * coordinator; else the self points, provisionally.
  */
-export function resolveFinal(leaf: Criterion, item: ItemRow, opts: { surveyScore?: SurveyScore; surveyOptional: boolean }): FinalScore {
-  if ((leaf.source ?? 'self') === 'survey') {
-    if (opts.surveyScore === null || opts.surveyScore === undefined) {
-      return opts.surveyOptional
-        ? { points: null, notApplicable: true, source: 'survey', open: false }
-        : { points: null, notApplicable: false, source: 'none', open: true, reason: 'survey_missing' };
-    }
-    const r = evaluateLeaf({ code: leaf.code, maxPoints: leaf.maxPoints, rule: leaf.rule!, naAllowed: leaf.naAllowed ?? false }, {}, { surveyScore: opts.surveyScore });
-    return r.status === 'scored' ? { points: r.points, notApplicable: false, source: 'survey', open: false } : { points: null, notApplicable: true, source: 'survey', open: false };
-  }
+/**
+ * The item fields a decision depends on. Results read only these, for every item of a round at once (issue 14):
+ * reading another field here means adding it to DECISION_COLUMNS in results.load.ts (the type check insists).
+ */
+export type DecisionItem = Pick<ItemRow, 'finalPoints' | 'naConfirmed' | 'appraisalPoints' | 'explanationRequested' | 'selfConfirmedAt' | 'notApplicable' | 'selfPoints' | 'selfInput'>;
+
+export function resolveFinal(leaf: Criterion, item: DecisionItem, opts: { survey?: SurveyOutcome | null; surveyOptional: boolean }): FinalScore {
+  if ((leaf.source ?? 'self') === 'survey') return resolveSurvey(leaf, opts.survey ?? null, opts.surveyOptional);
   if (item.finalPoints !== null) return { points: n(item.finalPoints), notApplicable: false, source: 'final', open: false };
   const appraised = item.naConfirmed === true || item.appraisalPoints !== null;
   if (appraised) {
@@ -81,4 +96,23 @@ export function resolveFinal(leaf: Criterion, item: ItemRow, opts: { surveyScore
     open: true,
     reason: 'not_appraised',
   };
+}
+
+function resolveSurvey(leaf: Criterion, survey: SurveyOutcome | null, surveyOptional: boolean): FinalScore {
+  const count = survey?.n ?? 0;
+  const code = survey?.surveyCode ?? (leaf.rule?.type === 'survey' ? leaf.rule.surveyCode : '?');
+  const below = survey !== null && count > 0 && count < survey.minResponses;
+  if (below || count === 0 || survey === null || survey.score === null || survey.score === undefined) {
+    const why = below
+      ? `survey ${code}: ${count} response(s), below the minimum of ${survey!.minResponses}`
+      : `survey ${code}: no responses`;
+    return surveyOptional
+      ? { points: null, notApplicable: true, source: 'survey', open: false, note: `${leaf.code}: ${why} → N/A (the framework makes survey criteria optional)`, surveyN: count }
+      : { points: null, notApplicable: false, source: 'none', open: true, reason: below ? 'survey_below_minimum' : 'survey_missing', note: `${leaf.code}: ${why} → no score until responses are collected`, surveyN: count };
+  }
+  const r = evaluateLeaf({ code: leaf.code, maxPoints: leaf.maxPoints, rule: leaf.rule!, naAllowed: leaf.naAllowed ?? false }, {}, { surveyScore: survey.score });
+  const note = `${leaf.code}: survey ${code}, ${count} response(s)${survey.minResponses > 0 ? ` (minimum ${survey.minResponses})` : ''}`;
+  return r.status === 'scored'
+    ? { points: r.points, notApplicable: false, source: 'survey', open: false, note: `${note} → ${r.points}`, surveyN: count }
+    : { points: null, notApplicable: true, source: 'survey', open: false, note: `${note} → N/A`, surveyN: count };
 }

@@ -39,7 +39,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           action: z.string().max(64).optional(),
           from: z.iso.datetime({ offset: true }).optional(),
           to: z.iso.datetime({ offset: true }).optional(),
-          beforeSeq: z.coerce.number().int().positive().optional().describe('Page backwards: events with seq below this'),
+          beforeSeq: z.coerce.number().int().positive().meta({ format: 'int64' }).optional().describe('Page backwards: events with seq below this'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ items: z.array(auditEventSchema), nextBeforeSeq: z.number().int().nullable() }), ...problems(400, 401, 403) },

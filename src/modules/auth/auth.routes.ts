@@ -22,15 +22,17 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { public: true, rateLimit: { max: app.appConfig.loginRateLimitPerMinute, timeWindow: 60_000 } },
+      // Throttled in the service: failed attempts only, per (address, username) and per address, in the database.
+      config: { public: true },
       schema: {
         tags: ['auth'],
         operationId: 'login',
-        summary: 'Log in; returns a bearer token',
+        summary:
+          'Log in; returns a bearer token. A wrong password, an unknown user and a locked account answer the same 401; too many failed attempts from one address (per username, and in total) answer 429',
         body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
         response: {
           200: z.object({ token: z.string(), expiresAt: z.string(), user: userSchema }),
-          ...problems(400, 401, 423, 429),
+          ...problems(400, 401, 429),
         },
       },
     },

@@ -4,9 +4,10 @@ import type { Config } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { Actor, Ctx } from '../../lib/context.js';
-import { LockedError, NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
 import { dummyHash, hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { presentUser, usersRepo } from '../users/users.repo.js';
+import { createLoginThrottle } from './login-throttle.js';
 import { tokensRepo, type TokenRow } from './tokens.repo.js';
 
 export const TOKEN_PREFIX = 'par_';
@@ -43,22 +44,29 @@ export function checkPasswordStrength(password: string, field: string) {
 export function createAuthService(deps: { database: Database; config: Config; log: FastifyBaseLogger }) {
   const { database, config, log } = deps;
   const db = database.db;
+  const throttle = createLoginThrottle(db, config);
 
   return {
     async login(input: { username: string; password: string }, meta: { requestId: string; now: Date; ip: string }) {
       const username = input.username.trim().toLowerCase();
+      // Shared by every instance: failed attempts alternating between instances are limited as if on one.
+      await throttle.check(meta.ip, username, meta.now);
+      // A wrong password, an unknown or inactive user and a locked account all answer the same 401 with the same
+      // body, so the answer tells nobody which usernames exist or are locked; the lock itself is in the audit log
+      // (user.locked) and on the user resource (lockedUntil) for admins.
+      const refuse = async (reason: string, extra: Record<string, unknown> = {}): Promise<never> => {
+        await throttle.failed(meta.ip, username, meta.now);
+        log.warn({ username, ip: meta.ip, reason, ...extra }, 'login failed');
+        throw new UnauthorizedError('Invalid username or password.');
+      };
       const user = await usersRepo.findByUsername(db, username);
       if (!user || !user.active) {
         await verifyPassword(await dummyHash(), input.password);
-        log.warn({ username, ip: meta.ip, reason: user ? 'inactive' : 'unknown user' }, 'login failed');
-        throw new UnauthorizedError('Invalid username or password.');
+        return refuse(user ? 'inactive' : 'unknown user');
       }
-      if (user.lockedUntil && user.lockedUntil > meta.now) {
-        const seconds = Math.ceil((user.lockedUntil.getTime() - meta.now.getTime()) / 1000);
-        log.warn({ username, ip: meta.ip }, 'login refused: account locked');
-        throw new LockedError(`Too many failed attempts; the account is locked for ${Math.ceil(seconds / 60)} more minute(s).`, seconds);
-      }
+      // Checked even when locked, so a locked account costs the same time as any other attempt.
       const ok = await verifyPassword(user.passwordHash, input.password);
+      if (user.lockedUntil && user.lockedUntil > meta.now) return refuse('account locked', { lockedUntil: user.lockedUntil.toISOString() });
       const systemCtx = { actor: null, requestId: meta.requestId, now: meta.now };
       if (!ok) {
         const lockedNow = await db.transaction(async (tx) => {
@@ -72,15 +80,14 @@ export function createAuthService(deps: { database: Database; config: Config; lo
               action: 'user.locked',
               entityType: 'user',
               entityId: current.username,
-              after: { lockedUntil: lockedUntil.toISOString(), failures },
+              after: { lockedUntil: lockedUntil.toISOString(), failures, ip: meta.ip },
             });
             return true;
           }
           await usersRepo.update(tx, current.id, { failedLoginCount: failures });
           return false;
         });
-        log.warn({ username, ip: meta.ip, locked: lockedNow }, 'login failed: wrong password');
-        throw new UnauthorizedError('Invalid username or password.');
+        return refuse('wrong password', { locked: lockedNow });
       }
       const token = newToken();
       const expiresAt = new Date(meta.now.getTime() + config.sessionTtlMs);

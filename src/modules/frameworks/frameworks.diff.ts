@@ -26,7 +26,7 @@ export interface FrameworkDiff {
   summary: { added: number; removed: number; changed: number; unchanged: number };
 }
 
-const SETTINGS = ['name', 'lineage', 'year', 'legalBasis', 'bonusCap', 'penaltyCap', 'surveyOptional', 'capIndexAt100', 'bands'] as const;
+const SETTINGS = ['name', 'lineage', 'year', 'legalBasis', 'bonusCap', 'penaltyCap', 'surveyOptional', 'capIndexAt100', 'notApplicableScoring', 'bands'] as const;
 /** Compared per criterion; `leaf` records a leaf that became a node or back. */
 const CRITERION_FIELDS = ['title', 'maxPoints', 'kind', 'source', 'naAllowed', 'rule', 'evidence'] as const;
 

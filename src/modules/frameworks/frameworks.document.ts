@@ -1,6 +1,7 @@
 // The framework document (SPEC §9): its zod shape (request bodies, responses, OpenAPI), the normalised form the
 // service stores and returns, and pure helpers over the criteria tree. No I/O.
 import { z } from 'zod';
+import { feedSources, type FeedSource } from '../../db/schema.js';
 
 export const FRAMEWORK_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 /** "1", "1.2", "1.2.3": one segment per level; a child's code is its parent's plus one segment. */
@@ -13,11 +14,17 @@ export const ruleTypes = ['manual', 'binary', 'options', 'tiered', 'proportional
 export const sources = ['self', 'survey', 'appraisal'] as const;
 export const areaKinds = ['regular', 'bonus', 'penalty'] as const;
 export const tierOps = ['gte', 'gt', 'lte', 'lt'] as const;
+/** How "không phát sinh" (N/A) counts (issue 13): provinces rule either way. */
+export const notApplicableScorings = ['rebase', 'full_points'] as const;
+/** Tracked data that can pre-fill a ratio criterion's self input (issue 17); the list lives with the tables. */
+export { feedSources };
+export type FeedSourceName = FeedSource;
 
 export type RuleType = (typeof ruleTypes)[number];
 export type Source = (typeof sources)[number];
 export type AreaKind = (typeof areaKinds)[number];
 export type TierOp = (typeof tierOps)[number];
+export type NotApplicableScoring = (typeof notApplicableScorings)[number];
 
 export const FIELD_CONVENTION =
   'Validation errors (422) name each field by its path inside this document. A criterion is named by its code in ' +
@@ -89,6 +96,7 @@ export interface CriterionInput {
   naAllowed?: boolean | undefined;
   rule?: Rule | undefined;
   evidence?: { required?: boolean | undefined; hint?: string | undefined } | undefined;
+  feed?: { source: FeedSourceName } | undefined;
   children?: CriterionInput[] | undefined;
 }
 
@@ -102,6 +110,10 @@ export const criterionSchema: z.ZodType<CriterionInput> = z
     naAllowed: z.boolean().optional().describe('Leaves only: may be "không phát sinh" (not applicable)'),
     rule: ruleSchema.optional().describe('Leaves only'),
     evidence: evidenceSchema.optional().describe('Leaves only'),
+    feed: z
+      .strictObject({ source: z.enum(feedSources) })
+      .optional()
+      .describe('Leaves with a ratio rule only: the self input is pre-filled from tracked data of the round’s year (plan tasks done on time, reports sent on time, findings remedied on time)'),
     get children() {
       return z.array(criterionSchema).max(100).optional().describe('Sub-criteria; a node without children is a leaf');
     },
@@ -129,6 +141,12 @@ export const frameworkDocumentSchema = z
     penaltyCap: pointsValue.describe('At most this many penalty points are deducted'),
     surveyOptional: z.boolean().optional().describe('Survey criteria without responses are N/A (default false: they block finalisation)'),
     capIndexAt100: z.boolean().optional().describe('Default true: bonus points never lift the index above 100'),
+    notApplicableScoring: z
+      .enum(notApplicableScorings)
+      .optional()
+      .describe(
+        'How a regular criterion confirmed "không phát sinh" (N/A) counts: "rebase" (default) leaves it out of points and max; "full_points" awards its full points. Survey criteria always re-base; N/A bonus and penalty criteria count 0.',
+      ),
     bands: z.array(bandSchema).max(10).describe('Classification bands, listed from the highest minIndex down to 0'),
     criteria: z.array(criterionSchema).max(100).describe('Top-level criteria are the reform areas (lĩnh vực)'),
   })
@@ -147,6 +165,7 @@ export interface Criterion {
   naAllowed?: boolean;
   rule?: Rule;
   evidence?: { required: boolean; hint?: string };
+  feed?: { source: FeedSourceName };
   children?: Criterion[];
 }
 
@@ -161,6 +180,7 @@ export interface FrameworkDocument {
   penaltyCap: number;
   surveyOptional: boolean;
   capIndexAt100: boolean;
+  notApplicableScoring: NotApplicableScoring;
   bands: Band[];
   criteria: Criterion[];
 }
@@ -187,6 +207,7 @@ export function normaliseDocument(input: FrameworkInput): FrameworkDocument {
     out.naAllowed = c.naAllowed ?? false;
     if (c.rule !== undefined) out.rule = c.rule;
     out.evidence = { required: c.evidence?.required ?? false, ...(c.evidence?.hint ? { hint: c.evidence.hint } : {}) };
+    if (c.feed) out.feed = { source: c.feed.source };
     return out;
   };
   return {
@@ -199,6 +220,7 @@ export function normaliseDocument(input: FrameworkInput): FrameworkDocument {
     penaltyCap: input.penaltyCap,
     surveyOptional: input.surveyOptional ?? false,
     capIndexAt100: input.capIndexAt100 ?? true,
+    notApplicableScoring: input.notApplicableScoring ?? 'rebase',
     bands: input.bands.map((b) => ({ code: b.code, label: b.label, minIndex: b.minIndex })),
     criteria: input.criteria.map((c) => node(c, true)),
   };

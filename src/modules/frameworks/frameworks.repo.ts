@@ -70,6 +70,7 @@ export function documentColumns(doc: FrameworkDocument) {
     penaltyCap: String(doc.penaltyCap),
     surveyOptional: doc.surveyOptional,
     capIndexAt100: doc.capIndexAt100,
+    notApplicableScoring: doc.notApplicableScoring,
     bands: doc.bands,
     criteria: doc.criteria,
   };
@@ -86,6 +87,7 @@ export function documentOf(row: FrameworkRow): FrameworkDocument {
     penaltyCap: Number(row.penaltyCap),
     surveyOptional: row.surveyOptional,
     capIndexAt100: row.capIndexAt100,
+    notApplicableScoring: row.notApplicableScoring,
     bands: row.bands as Band[],
     criteria: row.criteria as Criterion[],
   };

@@ -9,6 +9,7 @@ import {
   FRAMEWORK_CODE,
   frameworkDocumentSchema,
   MAX_NODES,
+  notApplicableScorings,
   ruleTypes,
   sources,
 } from './frameworks.document.js';
@@ -57,6 +58,7 @@ export const frameworkSchema = frameworkSummarySchema
     penaltyCap: z.number(),
     surveyOptional: z.boolean(),
     capIndexAt100: z.boolean(),
+    notApplicableScoring: z.enum(notApplicableScorings),
     bands: z.array(bandSchema),
     criteria: z.array(criterionSchema),
   })

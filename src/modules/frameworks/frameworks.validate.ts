@@ -242,7 +242,7 @@ function checkNesting(report: Report, node: CriterionInput, parent: CriterionInp
 
 function checkBranch(report: Report, node: CriterionInput) {
   const children = node.children!;
-  for (const field of ['rule', 'source', 'naAllowed', 'evidence'] as const) {
+  for (const field of ['rule', 'source', 'naAllowed', 'evidence', 'feed'] as const) {
     if (node[field] !== undefined) report(field, 'leaf_field_on_node', `${field} belongs on leaves only; ${node.code} has sub-criteria`);
   }
   const sumH = children.reduce((s, c) => s + hundredths(c.maxPoints), 0);
@@ -268,6 +268,10 @@ function checkLeaf(report: Report, node: CriterionInput) {
         ? `source "survey" needs a rule of type "survey" (got "${node.rule.type}")`
         : `a rule of type "survey" is computed from survey results, so source must be "survey" (got "${node.source}")`,
     );
+  }
+  // Tracked data gives a count of a count (k of n): only a ratio input can take it.
+  if (node.feed && !((node.rule.type === 'tiered' || node.rule.type === 'proportional') && node.rule.input === 'ratio')) {
+    report('feed', 'feed_needs_ratio', `a feed (${node.feed.source}) fills numerator and denominator, so the rule must take "input": "ratio" (got ${node.rule.type}${'input' in node.rule ? ` with input "${node.rule.input}"` : ''})`);
   }
   const maxH = hundredths(node.maxPoints);
   if (Number.isNaN(maxH) || maxH <= 0) return; // reported on maxPoints; point bounds below would only repeat it

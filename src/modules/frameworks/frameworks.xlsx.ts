@@ -12,6 +12,7 @@ import {
   type Criterion,
   type CriterionInput,
   type FrameworkDocument,
+  type NotApplicableScoring,
   type Rule,
   type Source,
   type TierOp,
@@ -50,7 +51,10 @@ const INFO_FIELDS = {
   penaltyCap: 'Điểm trừ tối đa',
   surveyOptional: 'Thiếu kết quả khảo sát thì không tính (khảo sát không bắt buộc)',
   capIndexAt100: 'Chỉ số không vượt quá 100',
+  notApplicableScoring: 'Tiêu chí không phát sinh được tính',
 } as const;
+/** Cell values of the N/A setting, both ways. */
+const NA_SCORING_LABELS: Record<NotApplicableScoring, string> = { rebase: 'Không tính vào điểm tối đa', full_points: 'Đạt điểm tối đa' };
 type InfoField = keyof typeof INFO_FIELDS;
 const BAND_HEADERS = ['Mã xếp loại', 'Tên xếp loại', 'Chỉ số từ (≥)'] as const;
 
@@ -61,6 +65,12 @@ const NO = 'Không';
 
 /** Header and label matching ignores case, spacing, quote style and Unicode composition. */
 const norm = (s: string) => s.normalize('NFC').toLowerCase().replace(/["“”'‘’]/g, '').replace(/\s+/g, ' ').trim();
+const NA_SCORING_BY_LABEL = new Map(
+  (Object.entries(NA_SCORING_LABELS) as [NotApplicableScoring, string][]).flatMap(([k, label]) => [
+    [norm(label), k],
+    [k, k],
+  ]),
+);
 
 function reverse<K extends string>(labels: Record<K, string>, extra: Record<string, K> = {}): Map<string, K> {
   const m = new Map<string, K>();
@@ -150,6 +160,7 @@ export async function writeFrameworkXlsx(doc: FrameworkDocument): Promise<Buffer
     penaltyCap: doc.penaltyCap,
     surveyOptional: doc.surveyOptional ? YES : NO,
     capIndexAt100: doc.capIndexAt100 ? YES : NO,
+    notApplicableScoring: NA_SCORING_LABELS[doc.notApplicableScoring],
   };
   for (const k of Object.keys(INFO_FIELDS) as InfoField[]) info.addRow([INFO_FIELDS[k], values[k]]);
   info.addRow([]);
@@ -343,6 +354,9 @@ function readInfo(ws: ExcelJS.Worksheet) {
         break;
       case 'legalBasis':
         values[key] = reader.text(b) ?? null;
+        break;
+      case 'notApplicableScoring':
+        values[key] = reader.choice(b, NA_SCORING_BY_LABEL, r, col, key, Object.values(NA_SCORING_LABELS).join(', '));
         break;
       default:
         values[key] = reader.text(b);

@@ -10,7 +10,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health/live',
     {
-      config: { public: true },
+      // Liveness answers from the event loop alone: never the database, and never shed by under-pressure (a
+      // busy but healthy process must not be killed by its orchestrator). Returning nothing lets the request on.
+      config: { public: true, pressureHandler: () => undefined },
       schema: { tags: ['health'], operationId: 'live', summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } },
     },
     async () => ({ status: 'ok' as const }),

@@ -1,6 +1,6 @@
 import { and, eq, gt, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { orgUnits, users, type OrgUnitKind } from '../../db/schema.js';
+import { orgUnitNames, orgUnits, users, type OrgUnitKind } from '../../db/schema.js';
 
 export type OrgUnitRow = typeof orgUnits.$inferSelect;
 
@@ -67,11 +67,43 @@ export const orgUnitsRepo = {
     return (res as unknown as { rows: { code: string }[] }).rows.map((r) => r.code);
   },
 
+  /**
+   * Every unit this one was formed from, directly or through earlier mergers (predecessors of predecessors),
+   * nearest first; the unit itself is not included.
+   */
+  async predecessorsOf(db: Db, code: string): Promise<{ code: string; name: string; depth: number }[]> {
+    const res = await db.execute(sql`
+      with recursive back(code, depth, path) as (
+        select p.code::text, 1, array[${code}::text, p.code::text]
+          from org_units o, jsonb_array_elements_text(o.predecessor_codes) as p(code) where o.code = ${code}
+        union all
+        select p.code::text, back.depth + 1, back.path || p.code::text
+          from back join org_units o on o.code = back.code, jsonb_array_elements_text(o.predecessor_codes) as p(code)
+          where back.depth < 20 and not (p.code::text = any(back.path))
+      ) select b.code, coalesce(o.name, b.code) as name, min(b.depth)::int as depth from back b left join org_units o on o.code = b.code
+        group by b.code, o.name order by depth, b.code`);
+    return (res as unknown as { rows: { code: string; name: string; depth: number }[] }).rows;
+  },
+
+  /** Dated name history, oldest first; each name holds until the next one's validFrom. */
+  async names(db: Db, code: string) {
+    return db.select().from(orgUnitNames).where(eq(orgUnitNames.unitCode, code)).orderBy(orgUnitNames.validFrom);
+  },
+
+  async recordName(db: Db, values: typeof orgUnitNames.$inferInsert) {
+    await db
+      .insert(orgUnitNames)
+      .values(values)
+      .onConflictDoUpdate({ target: [orgUnitNames.unitCode, orgUnitNames.validFrom], set: { name: values.name, recordedBy: values.recordedBy, recordedAt: values.recordedAt } });
+  },
+
   /** What still refers to a unit; a referenced unit can only be deactivated, never deleted. */
   async references(db: Db, code: string): Promise<{ users: number; children: number }> {
     const [u] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.orgUnitCode, code));
     const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(orgUnits).where(eq(orgUnits.parentCode, code));
-    return { users: u?.n ?? 0, children: c?.n ?? 0 };
+    // A unit another was formed from carries published history: it is never deleted.
+    const [s] = await db.select({ n: sql<number>`count(*)::int` }).from(orgUnits).where(sql`${orgUnits.predecessorCodes} @> ${JSON.stringify([code])}::jsonb`);
+    return { users: u?.n ?? 0, children: (c?.n ?? 0) + (s?.n ?? 0) };
   },
 };
 
@@ -87,6 +119,7 @@ export function presentOrgUnit(u: OrgUnitRow, today: string) {
     parentCode: u.parentCode,
     activeFrom: u.activeFrom,
     activeTo: u.activeTo,
+    predecessorCodes: u.predecessorCodes,
     active: isActiveOn(u, today),
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),

@@ -13,6 +13,7 @@ const orgUnitSchema = z
     parentCode: z.string().nullable(),
     activeFrom: z.string().nullable(),
     activeTo: z.string().nullable().describe('First day the unit no longer exists (merged or dissolved)'),
+    predecessorCodes: z.array(z.string()).describe('Units merged into this one (sáp nhập); their published rows appear in its public history'),
     active: z.boolean().describe('Active today (Asia/Ho_Chi_Minh)'),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -29,15 +30,27 @@ export const orgUnitCreateBody = z.strictObject({
   parentCode: z.string().max(32).nullable().optional(),
   activeFrom: isoDate.nullable().optional(),
   activeTo: isoDate.nullable().optional(),
+  predecessorCodes: z.array(z.string().min(1).max(32)).max(200).optional().describe('Units this one was formed from (merged from)'),
 });
 
 export const orgUnitPatchBody = z.strictObject({
   name: z.string().trim().min(1).max(300).optional(),
+  renamedOn: isoDate.optional().describe('The day the new name takes effect (default today); earlier names stay in the history'),
   kind: z.enum(orgUnitKinds).optional(),
   parentCode: z.string().max(32).nullable().optional(),
   activeFrom: isoDate.nullable().optional(),
   activeTo: isoDate.nullable().optional(),
+  predecessorCodes: z.array(z.string().min(1).max(32)).max(200).optional(),
 });
+
+const unitNamesSchema = z
+  .object({
+    code: z.string(),
+    name: z.string().describe('Current name'),
+    names: z.array(z.object({ name: z.string(), validFrom: z.string(), validTo: z.string().nullable().describe('Exclusive; null for the current name') })),
+    predecessors: z.array(z.object({ code: z.string(), name: z.string() })).describe('Units it was formed from, directly or through earlier mergers, nearest first'),
+  })
+  .meta({ id: 'OrgUnitNames' });
 
 export const orgUnitDeactivateBody = z.strictObject({ activeTo: isoDate.optional(), reason: z.string().trim().min(1).max(1000) });
 
@@ -85,13 +98,27 @@ export const orgUnitsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => svc.get(ctxOf(req), req.params.code),
   );
 
+  app.get(
+    '/org-units/:code/names',
+    {
+      schema: {
+        tags: ['directory'],
+        operationId: 'getOrgUnitNames',
+        summary: "A unit's current and former names (dated) and the units it was formed from",
+        params: codeParams,
+        response: { 200: unitNamesSchema, ...problems(401, 403, 404) },
+      },
+    },
+    async (req) => svc.names(ctxOf(req), req.params.code),
+  );
+
   app.patch(
     '/org-units/:code',
     {
       schema: {
         tags: ['directory'],
         operationId: 'updateOrgUnit',
-        summary: 'Update an org unit (admin); the code never changes',
+        summary: 'Update an org unit (admin); the code never changes. A new name starts a dated entry in the name history (renamedOn, default today); published results keep the name of their time.',
         params: codeParams,
         body: orgUnitPatchBody,
         response: { 200: orgUnitSchema, ...problems(400, 401, 403, 404, 422) },

@@ -14,9 +14,19 @@ export interface OrgUnitInput {
   parentCode?: string | null | undefined;
   activeFrom?: string | null | undefined;
   activeTo?: string | null | undefined;
+  /** Units merged into this one (sáp nhập), e.g. the former wards a new ward was formed from. */
+  predecessorCodes?: string[] | undefined;
 }
 
-export type OrgUnitPatch = Partial<Omit<OrgUnitInput, 'code'>>;
+export type OrgUnitPatch = Partial<Omit<OrgUnitInput, 'code'>> & {
+  /** The day a new name takes effect (default today); earlier names stay in the history. */
+  renamedOn?: string | undefined;
+};
+
+/** A unit's names over time: each holds from validFrom until the next one's (validTo exclusive, null = current). */
+export function presentNames(rows: { name: string; validFrom: string }[]) {
+  return rows.map((r, i) => ({ name: r.name, validFrom: r.validFrom, validTo: rows[i + 1]?.validFrom ?? null }));
+}
 
 function checkRange(from: string | null | undefined, to: string | null | undefined) {
   if (from && to && to < from) {
@@ -33,7 +43,32 @@ export function createOrgUnitsService(deps: { database: Database }) {
     if (!parent) throw new ValidationError([{ field: 'body.parentCode', message: `unit '${parentCode}' does not exist`, code: 'unknown_unit' }]);
   }
 
+  /** Predecessors must exist, differ from the unit and not already descend from it (no lineage cycles). */
+  async function checkPredecessors(tx: typeof db, code: string, predecessorCodes: string[] | undefined) {
+    if (!predecessorCodes) return;
+    const seen = new Set<string>();
+    for (const [i, p] of predecessorCodes.entries()) {
+      const field = `body.predecessorCodes.${i}`;
+      if (p === code) throw new ValidationError([{ field, message: 'a unit cannot be its own predecessor', code: 'cycle' }]);
+      if (seen.has(p)) throw new ValidationError([{ field, message: `'${p}' is listed twice`, code: 'duplicate' }]);
+      seen.add(p);
+      if (!(await orgUnitsRepo.find(tx, p))) throw new ValidationError([{ field, message: `unit '${p}' does not exist`, code: 'unknown_unit' }]);
+      if ((await orgUnitsRepo.predecessorsOf(tx, p)).some((x) => x.code === code)) {
+        throw new ValidationError([{ field, message: `'${p}' was itself formed from '${code}'; that would make a cycle`, code: 'cycle' }]);
+      }
+    }
+  }
+
   return {
+    /** Current and former names of a unit, and the units it was formed from. */
+    async names(ctx: Ctx, code: string) {
+      authorize(ctx.actor, 'org_unit.read', { unitCode: code, entity: 'Org unit', id: code });
+      const row = await orgUnitsRepo.find(db, code);
+      if (!row) throw new NotFoundError('Org unit', code);
+      const predecessors = await orgUnitsRepo.predecessorsOf(db, code);
+      return { code, name: row.name, names: presentNames(await orgUnitsRepo.names(db, code)), predecessors: predecessors.map((p) => ({ code: p.code, name: p.name })) };
+    },
+
     async list(ctx: Ctx, f: { kind?: OrgUnitKind; parentCode?: string; active?: boolean; q?: string }) {
       const code = unitFilter(ctx.actor, 'org_unit.read');
       const today = vnDate(ctx.now);
@@ -56,6 +91,7 @@ export function createOrgUnitsService(deps: { database: Database }) {
           throw new ConflictError(`Org unit '${input.code}' already exists.`, { field: 'code' });
         }
         await requireParent(tx, input.parentCode);
+        await checkPredecessors(tx, input.code, input.predecessorCodes);
         const row = await orgUnitsRepo.insert(tx, {
           code: input.code,
           name: input.name,
@@ -63,9 +99,11 @@ export function createOrgUnitsService(deps: { database: Database }) {
           parentCode: input.parentCode ?? null,
           activeFrom: input.activeFrom ?? null,
           activeTo: input.activeTo ?? null,
+          predecessorCodes: input.predecessorCodes ?? [],
           createdAt: ctx.now,
           updatedAt: ctx.now,
         });
+        await orgUnitsRepo.recordName(tx, { unitCode: row.code, name: row.name, validFrom: input.activeFrom ?? vnDate(ctx.now), recordedBy: ctx.actor.username, recordedAt: ctx.now });
         await recordAudit(tx, ctx, { action: 'org_unit.created', entityType: 'org_unit', entityId: row.code, after: auditView(row) });
         return presentOrgUnit(row, vnDate(ctx.now));
       });
@@ -76,8 +114,27 @@ export function createOrgUnitsService(deps: { database: Database }) {
       return db.transaction(async (tx) => {
         const before = await orgUnitsRepo.lockForUpdate(tx, code);
         if (!before) throw new NotFoundError('Org unit', code);
-        const next = { ...before, ...stripUndefined(patch) };
+        const { renamedOn, ...fields } = patch;
+        const next = { ...before, ...stripUndefined(fields) };
         checkRange(next.activeFrom, next.activeTo);
+        await checkPredecessors(tx, code, patch.predecessorCodes);
+        const renamed = patch.name !== undefined && patch.name !== before.name;
+        if (renamedOn !== undefined && !renamed) {
+          throw new ValidationError([{ field: 'body.renamedOn', message: 'renamedOn goes with a new name', code: 'without_name' }]);
+        }
+        if (renamed) {
+          // Đổi tên: the new name holds from renamedOn (default today); the earlier names stay in the history and
+          // in every publication, which snapshot the name the unit had then.
+          const validFrom = renamedOn ?? vnDate(ctx.now);
+          const history = await orgUnitsRepo.names(tx, code);
+          // A unit created without a name entry (before this history existed) gets its first name back-filled.
+          const latest = history[history.length - 1] ?? { validFrom: before.activeFrom ?? vnDate(before.createdAt) };
+          if (validFrom < latest.validFrom) {
+            throw new ValidationError([{ field: 'body.renamedOn', message: `must not be before the current name's start (${latest.validFrom})`, code: 'range' }]);
+          }
+          if (history.length === 0) await orgUnitsRepo.recordName(tx, { unitCode: code, name: before.name, validFrom: latest.validFrom, recordedBy: 'history', recordedAt: ctx.now });
+          await orgUnitsRepo.recordName(tx, { unitCode: code, name: patch.name!, validFrom, recordedBy: ctx.actor.username, recordedAt: ctx.now });
+        }
         if (patch.parentCode !== undefined && patch.parentCode !== before.parentCode && patch.parentCode !== null) {
           if (patch.parentCode === code) {
             throw new ValidationError([{ field: 'body.parentCode', message: 'a unit cannot be its own parent', code: 'cycle' }]);
@@ -88,7 +145,7 @@ export function createOrgUnitsService(deps: { database: Database }) {
             throw new ValidationError([{ field: 'body.parentCode', message: `'${patch.parentCode}' is below '${code}'; that would make a cycle`, code: 'cycle' }]);
           }
         }
-        const row = await orgUnitsRepo.update(tx, code, { ...stripUndefined(patch), updatedAt: ctx.now });
+        const row = await orgUnitsRepo.update(tx, code, { ...stripUndefined(fields), updatedAt: ctx.now });
         await recordAudit(tx, ctx, { action: 'org_unit.updated', entityType: 'org_unit', entityId: code, before: auditView(before), after: auditView(row) });
         return presentOrgUnit(row, vnDate(ctx.now));
       });
@@ -135,7 +192,7 @@ export function createOrgUnitsService(deps: { database: Database }) {
 }
 
 function auditView(r: OrgUnitRow) {
-  return { code: r.code, name: r.name, kind: r.kind, parentCode: r.parentCode, activeFrom: r.activeFrom, activeTo: r.activeTo };
+  return { code: r.code, name: r.name, kind: r.kind, parentCode: r.parentCode, activeFrom: r.activeFrom, activeTo: r.activeTo, predecessorCodes: r.predecessorCodes };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

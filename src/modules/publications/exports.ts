@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { csvText, dec, type CsvCell, type CsvFlavour } from '../../lib/csv.js';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { Snapshot, SnapshotGroup, SnapshotRow } from './snapshot.js';
@@ -36,55 +36,76 @@ export function vietnameseDate(iso: string): string {
 const KPS = 'KPS';
 const areaCell = (a: { points: number; max: number }) => (a.max === 0 ? null : a.points);
 
-const decisionLine = (s: Snapshot) => `Kèm theo Quyết định số ${s.decision.number} ${vietnameseDate(s.decision.date)}`;
+/** "Kèm theo Quyết định số 125/QĐ-UBND ngày 22 tháng 12 năm 2025 của Chủ tịch Ủy ban nhân dân tỉnh …". */
+const decisionLine = (s: Snapshot) => `Kèm theo Quyết định số ${s.decision.number} ${vietnameseDate(s.decision.date)}${s.decision.issuer ? ` của ${s.decision.issuer}` : ''}`;
+
+/** The issuing authority for the header's left column: "Chủ tịch UBND tỉnh X" issues on behalf of "UBND tỉnh X". */
+export function issuingAuthority(issuer: string): string {
+  return issuer.replace(/^(Chủ tịch|CHỦ TỊCH)\s+/u, '').toLocaleUpperCase('vi');
+}
+
+export const NATIONAL_TITLE = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
+export const NATIONAL_MOTTO = 'Độc lập - Tự do - Hạnh phúc';
+/** What the Ed25519 seal is called: never "ký số", which in Vietnam means a CA-issued digital signature. */
+export const SYSTEM_SIGNATURE_LABEL = 'chữ ký điện tử của hệ thống';
 const title = (s: Snapshot) => `KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM ${s.round.year}`;
 
 // ------------------------------------------------------------------------------------------ CSV
 
-export function toCsv(s: Snapshot, hash: string): Buffer {
-  const lines: (string | number)[][] = [[title(s)], [s.round.name], [decisionLine(s)], [`Mã công bố: ${s.id}`, `SHA-256: ${hash}`], []];
+/**
+ * The public CSV: one table with a single header row (issue 15), every group's rows under it with the group in the
+ * first column; area columns are the union of the groups' areas. The title, decision and hash are in the JSON, XLSX
+ * and PDF; a CSV is for loading into a spreadsheet or a program. `excel` (default) or `plain` flavour (src/lib/csv.ts).
+ */
+export function toCsv(s: Snapshot, _hash: string, flavour: CsvFlavour = 'excel'): Buffer {
+  // The note column exists only when some unit never submitted, so earlier publications keep their exact bytes.
+  const noted = hasUnsubmitted(s);
+  const areas: { code: string; title: string }[] = [];
+  for (const g of s.groups) for (const a of g.framework.areas) if (!areas.some((x) => x.code === a.code)) areas.push({ code: a.code, title: a.title });
+  const header = [
+    'Nhóm',
+    'STT',
+    'Mã đơn vị',
+    'Đơn vị',
+    ...areas.map((a) => `Lĩnh vực ${a.code}: ${a.title}`),
+    'Tổng điểm',
+    'Điểm tối đa',
+    'Chỉ số (%)',
+    'Xếp hạng',
+    'Xếp loại',
+    'Điểm tự đánh giá',
+    'Chênh lệch',
+    'Chỉ số năm trước (%)',
+    'Tăng/giảm',
+    ...(noted ? ['Ghi chú'] : []),
+  ];
+  const rows: CsvCell[][] = [];
   for (const g of s.groups) {
-    const areas = g.framework.areas;
-    lines.push([`Nhóm: ${g.name}`, `Bộ tiêu chí: ${g.framework.code} (phiên bản ${g.framework.version})`]);
-    lines.push([
-      'STT',
-      'Mã đơn vị',
-      'Đơn vị',
-      ...areas.map((a) => `Lĩnh vực ${a.code}: ${a.title}`),
-      'Tổng điểm',
-      'Điểm tối đa',
-      'Chỉ số (%)',
-      'Xếp hạng',
-      'Xếp loại',
-      'Điểm tự đánh giá',
-      'Chênh lệch',
-      'Chỉ số năm trước (%)',
-      'Tăng/giảm',
-    ]);
     g.rows.forEach((r, i) => {
       const byCode = new Map(r.areas.map((a) => [a.code, a]));
-      lines.push([
+      rows.push([
+        g.name,
         i + 1,
         r.unitCode,
         r.unitName,
-        ...areas.map((a) => {
+        ...areas.map((a): CsvCell => {
           const x = byCode.get(a.code);
-          return x ? (x.max === 0 ? KPS : fmt2(x.points)) : '';
+          return x ? (x.max === 0 ? KPS : dec(x.points)) : '';
         }),
-        fmt2(r.total),
-        fmt2(r.max),
-        fmt2(r.index),
+        dec(r.total),
+        dec(r.max),
+        dec(r.index),
         r.rank ?? '',
         r.bandLabel ?? '',
-        fmt2(r.selfTotal),
-        fmt2(r.gap),
-        fmt2(r.previous?.index),
-        fmt2(r.change),
+        dec(r.selfTotal),
+        dec(r.gap),
+        dec(r.previous?.index),
+        dec(r.change),
+        ...(noted ? [r.submitted === false ? NOT_SUBMITTED_NOTE : ''] : []),
       ]);
     });
-    lines.push([]);
   }
-  return Buffer.from('\uFEFF' + stringify(lines), 'utf8');
+  return Buffer.from(csvText(header, rows, flavour), 'utf8');
 }
 
 // ------------------------------------------------------------------------------------------ XLSX
@@ -102,6 +123,14 @@ export function sheetNames(groups: { code: string; name: string }[]): string[] {
   });
 }
 
+/**
+ * A unit whose self-assessment was never submitted (the round moved on with force, issue 13): the snapshot row
+ * says `submitted: false` and every export says so beside the unit.
+ */
+export const NOT_SUBMITTED_NOTE = 'Chưa nộp tự đánh giá';
+export const hasUnsubmitted = (s: Snapshot) => s.groups.some((g) => g.rows.some((r) => r.submitted === false));
+const annexUnitName = (r: SnapshotRow) => (r.submitted === false ? `${r.unitName} (${NOT_SUBMITTED_NOTE.toLocaleLowerCase('vi')})` : r.unitName);
+
 /** The header row of a group's annex table (XLSX and PDF): STT, đơn vị, each area, total, index, rank, band. */
 export function annexHeader(g: SnapshotGroup): string[] {
   return ['STT', 'Đơn vị', ...g.framework.areas.map((a) => `${a.code}. ${a.title} (${fmt2(a.maxPoints)})`), 'Tổng điểm', 'Chỉ số (%)', 'Xếp hạng', 'Xếp loại'];
@@ -112,7 +141,7 @@ export function annexRow(g: SnapshotGroup, r: SnapshotRow, i: number): (string |
   const byCode = new Map(r.areas.map((a) => [a.code, a]));
   return [
     i + 1,
-    r.unitName,
+    annexUnitName(r),
     ...g.framework.areas.map((a) => {
       const x = byCode.get(a.code);
       if (!x) return null;
@@ -252,8 +281,20 @@ export async function toPdf(s: Snapshot, hash: string): Promise<Buffer> {
   const width = doc.page.width - left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
 
-  // Title block.
-  doc.font('vn-bold').fontSize(13).text(nfc(title(s)), left, doc.page.margins.top, { width, align: 'center' });
+  // Laid out as the decision's annex (thể thức văn bản hành chính): the issuing authority on the left, the
+  // national title and motto on the right, then "PHỤ LỤC", the title and "(Kèm theo Quyết định …)".
+  const top = doc.page.margins.top;
+  const half = width / 2;
+  let headerBottom = top;
+  if (s.decision.issuer) {
+    doc.font('vn-bold').fontSize(11).text(nfc(issuingAuthority(s.decision.issuer)), left, top, { width: half - 10, align: 'center' });
+    headerBottom = Math.max(headerBottom, doc.y);
+  }
+  doc.font('vn-bold').fontSize(11).text(NATIONAL_TITLE, left + half, top, { width: half, align: 'center' });
+  doc.font('vn-bold').fontSize(11).text(nfc(NATIONAL_MOTTO), left + half, doc.y, { width: half, align: 'center', underline: true });
+  headerBottom = Math.max(headerBottom, doc.y);
+  doc.font('vn-bold').fontSize(13).text('PHỤ LỤC', left, headerBottom + 14, { width, align: 'center' });
+  doc.font('vn-bold').fontSize(12).text(nfc(title(s)), left, doc.y, { width, align: 'center' });
   doc.font('vn').fontSize(10).text(nfc(s.round.name), { width, align: 'center' });
   doc.font('vn').fontSize(10).text(nfc(`(${decisionLine(s)})`), { width, align: 'center' });
   if (s.supersedes) doc.fontSize(9).text(nfc(`Đính chính, thay thế công bố ${s.supersedes.id}. Lý do: ${s.supersedes.reason}`), { width, align: 'center' });
@@ -317,6 +358,31 @@ export async function toPdf(s: Snapshot, hash: string): Promise<Buffer> {
     }
     doc.text(legendText, left, y + 4, { width });
     doc.moveDown(1);
+  }
+
+  // Signature block (chữ ký của người ký quyết định) on the right, then what seals this document.
+  if (s.decision.signerTitle || s.decision.signerName) {
+    const blockW = Math.min(260, width / 2);
+    const needed = 110;
+    if (doc.y + needed > bottom()) {
+      doc.addPage();
+      doc.y = doc.page.margins.top;
+    }
+    const x = left + width - blockW;
+    const y0 = doc.y + 6;
+    doc.font('vn-bold').fontSize(11).text(nfc((s.decision.signerTitle ?? '').toLocaleUpperCase('vi')), x, y0, { width: blockW, align: 'center' });
+    doc.font('vn').fontSize(10).text('(Đã ký)', x, doc.y + 28, { width: blockW, align: 'center' });
+    doc.font('vn-bold').fontSize(11).text(nfc(s.decision.signerName ?? ''), x, doc.y + 20, { width: blockW, align: 'center' });
+    doc.moveDown(0.8);
+  }
+  {
+    const seal = nfc(`Bản công bố này được niêm phong bằng ${SYSTEM_SIGNATURE_LABEL} (Ed25519, khóa ${s.signer.keyId}); kiểm tra tại /api/v1/public/publications/${s.id}/verify.`);
+    doc.font('vn').fontSize(8);
+    if (doc.y + doc.heightOfString(seal, { width }) > bottom()) {
+      doc.addPage();
+      doc.y = doc.page.margins.top;
+    }
+    doc.text(seal, left, doc.y, { width });
   }
 
   // Footer on every page: the decision, the hash to check and the page number.

@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { headerQuality, problems } from '../../lib/http.js';
 import type { ExportFormat } from './exports.js';
-import { gzipEtag, type Rendered } from './publications.service.js';
+import { gzipEtag, plainEtag, type Rendered } from './publications.service.js';
+import { csvFlavourOf, csvQuery } from '../../lib/csv.js';
 import { publicationSummarySchema } from './publications.routes.js';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -37,7 +38,33 @@ const snapshotSchema = z
     format: z.literal('par-index/publication@1'),
     id: z.string().uuid(),
     round: z.object({ id: z.string(), year: z.number().int(), name: z.string() }),
-    decision: z.object({ number: z.string(), date: z.string() }),
+    decision: z
+      .object({
+        number: z.string(),
+        date: z.string(),
+        issuer: z.string().optional().describe('e.g. "Ủy ban nhân dân tỉnh Đồng Tháp"'),
+        signerName: z.string().optional(),
+        signerTitle: z.string().optional(),
+      })
+      .describe('Quyết định số {number} ngày {date} của {issuer}; issuer and signer absent on older publications'),
+    council: z
+      .object({
+        members: z.array(z.object({ name: z.string(), position: z.string() })),
+        minutes: z.object({
+          kind: z.enum(['file', 'document']),
+          filename: z.string().nullable().optional(),
+          mime: z.string().nullable().optional(),
+          size: z.number().int().nullable().optional(),
+          sha256: z.string().nullable().optional().describe('SHA-256 of the minutes file'),
+          docNumber: z.string().nullable().optional(),
+          docDate: z.string().nullable().optional(),
+          issuer: z.string().nullable().optional(),
+          title: z.string().nullable().optional(),
+          url: z.string().nullable().optional(),
+        }),
+      })
+      .optional()
+      .describe("The appraisal council's members and the minutes (biên bản) of its meeting"),
     publishedAt: z.string(),
     prevHash: z.string(),
     supersedes: z.object({ id: z.string(), hash: z.string(), reason: z.string() }).nullable(),
@@ -57,6 +84,7 @@ const snapshotSchema = z
           penaltyCap: z.number(),
           capIndexAt100: z.boolean(),
           surveyOptional: z.boolean(),
+          notApplicableScoring: z.enum(['rebase', 'full_points']).optional().describe('How "không phát sinh" counted; absent = rebase'),
           bands: z.array(bandSchema),
           areas: z.array(z.object({ code: z.string(), title: z.string(), kind: z.string(), maxPoints: z.number() })),
           leaves: z.array(z.object({ code: z.string(), title: z.string(), areaCode: z.string(), maxPoints: z.number(), source: z.string(), naAllowed: z.boolean() })),
@@ -84,6 +112,10 @@ const snapshotSchema = z
                 .describe('The same unit in the latest earlier publication of the same framework lineage; absent when none'),
               change: n.optional().describe('index − previous.index'),
               trace: z.array(z.string()).describe('How the engine reached the total and index'),
+              digest: z
+                .string()
+                .optional()
+                .describe('SHA-256 of the canonical JSON of the row summary (the `rowDigest` of a history entry); absent in older publications'),
             }),
           )
           .describe('In rank order; ties listed by Vietnamese name'),
@@ -138,8 +170,11 @@ const historySchema = z
   .object({
     unitCode: z.string(),
     unitName: z.string(),
+    predecessors: z.array(z.object({ code: z.string(), name: z.string() })).describe('Units this one was formed from (merged from), nearest first'),
     entries: z.array(
       z.object({
+        unitCode: z.string().describe("The row's own unit: this unit or one of its predecessors"),
+        predecessor: z.boolean().describe('True for a row of a unit this one was formed from'),
         year: z.number().int(),
         publicationId: z.string(),
         roundId: z.string(),
@@ -157,6 +192,21 @@ const historySchema = z
         unitsInGroup: z.number().int(),
         band: z.string().nullable(),
         bandLabel: z.string().nullable(),
+        proof: z
+          .object({
+            publicationHash: z.string().describe('The signed publication hash (SHA-256 of its canonical snapshot)'),
+            rowDigest: z
+              .string()
+              .nullable()
+              .describe(
+                'SHA-256 of the RFC 8785 canonical JSON of {publicationId, year, groupCode, unitCode, unitName, frameworkCode, lineage, total, max, index, rank, band, bandLabel}; newer snapshots carry it as the row\'s `digest`',
+              ),
+            status: z
+              .enum(['verified', 'row-altered', 'unverifiable'])
+              .describe('verified: the values are the signed snapshot\'s; row-altered: the stored index row was changed after publication and the signed values are shown; unverifiable: the stored snapshot fails its hash or signature'),
+            problem: z.string().optional(),
+          })
+          .describe('Ties this entry to the signed publication'),
         links: publicationSummarySchema.shape.links,
       }),
     ),
@@ -167,7 +217,7 @@ const idParams = z.object({ id: z.string().uuid() });
 
 export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.publications;
-  const config = { public: true, rateLimit: { max: app.appConfig.publicRateLimitPerMinute, timeWindow: 60_000 } };
+  const config = { public: true, rateLimitStore: app.appConfig.publicRateLimitStore, rateLimit: { max: app.appConfig.publicRateLimitPerMinute, timeWindow: 60_000 } };
 
   const notModified = (reply: FastifyReply, etag: string) => reply.header('etag', etag).header('cache-control', IMMUTABLE).code(304).send();
 
@@ -221,7 +271,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getPublication',
         summary: 'One publication as JSON: the signed snapshot (ranked rows per group, area breakdown) with its hash, signature and key id',
         params: idParams,
-        response: { 200: documentSchema, ...problems(400, 404, 429) },
+        response: { 200: documentSchema, ...problems(400, 404, 409, 429) },
       },
     },
     async (req, reply) => send(req, reply, await svc.document(req.params.id), false) as never,
@@ -232,25 +282,29 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
     app.get(
       `/public/publications/:id.${format}`,
       {
-        config,
+        // Rendering a large publication takes seconds: counted against HEAVY_MAX_CONCURRENT (src/plugins/heavy-limit.ts).
+        config: { ...config, heavy: true },
         schema: {
           tags: ['public'],
           operationId: `getPublication${format === 'csv' ? 'Csv' : format === 'xlsx' ? 'Xlsx' : 'Pdf'}`,
           summary: `One publication as ${label}`,
           params: idParams,
+          ...(format === 'csv' ? { querystring: csvQuery } : {}),
           produces: [{ csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', pdf: 'application/pdf' }[format]],
-          response: { 200: z.unknown(), ...problems(400, 404, 429) },
+          response: { 200: z.unknown(), ...problems(400, 404, 409, 429) },
         },
       },
       async (req, reply) => {
         // Answer a conditional request before rendering anything.
-        const etag = await svc.etag(req.params.id);
+        const flavour = format === 'csv' ? csvFlavourOf(req.query as { format?: 'excel' | 'plain' }) : 'excel';
+        const hashEtag = await svc.etag(req.params.id);
+        const etag = flavour === 'plain' ? plainEtag(hashEtag) : hashEtag;
         if (noneMatch(req.headers['if-none-match'], etag)) {
           const gz = format === 'csv' && acceptsGzip(req.headers['accept-encoding']);
           if (format === 'csv') reply.header('vary', 'accept-encoding');
           return notModified(reply, gz ? gzipEtag(etag) : etag) as never;
         }
-        return send(req, reply, await svc.exported(req.params.id, format), true) as never;
+        return send(req, reply, await svc.exported(req.params.id, format, flavour), true) as never;
       },
     );
   }
@@ -297,7 +351,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['public'],
         operationId: 'getUnitHistory',
-        summary: "A unit's published index, rank and band by year (current publications only)",
+        summary: "A unit's published index, rank and band by year (current publications only), including the published rows of the units it was formed from, each with its own code and name",
         params: z.object({ unitCode: z.string().min(1).max(32) }),
         response: { 200: historySchema, ...problems(400, 404, 429) },
       },

@@ -14,6 +14,9 @@ const metaColumns = {
   year: publications.year,
   decisionNumber: publications.decisionNumber,
   decisionDate: publications.decisionDate,
+  decisionIssuer: publications.decisionIssuer,
+  signerName: publications.signerName,
+  signerTitle: publications.signerTitle,
   publishedAt: publications.publishedAt,
   hash: publications.hash,
   signature: publications.signature,
@@ -164,10 +167,14 @@ export const publicationsRepo = {
       .orderBy(asc(roundGroups.position));
   },
 
-  /** Every published result of a unit (from publications nothing supersedes), oldest year first. */
-  async history(db: Db, unitCode: string) {
+  /**
+   * Every published result of the given units (a unit and its predecessors) from publications nothing
+   * supersedes, oldest year first.
+   */
+  async history(db: Db, unitCodes: string[]) {
     return db
       .select({
+        unitCode: publicationRows.unitCode,
         year: publicationRows.year,
         publicationId: publications.id,
         roundId: publications.roundId,
@@ -189,7 +196,7 @@ export const publicationsRepo = {
       .from(publicationRows)
       .innerJoin(publications, eq(publications.id, publicationRows.publicationId))
       .leftJoin(successor, eq(successor.supersedesId, publications.id))
-      .where(and(eq(publicationRows.unitCode, unitCode), sql`${successor.id} is null`))
-      .orderBy(asc(publicationRows.year), asc(publications.publishedAt));
+      .where(and(inArray(publicationRows.unitCode, unitCodes), sql`${successor.id} is null`))
+      .orderBy(asc(publicationRows.year), asc(publications.publishedAt), asc(publicationRows.unitCode));
   },
 };

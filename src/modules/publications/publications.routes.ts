@@ -11,6 +11,9 @@ export const publicationSummarySchema = z
     year: z.number().int(),
     decisionNumber: z.string(),
     decisionDate: z.string(),
+    decisionIssuer: z.string().nullable().describe('Who issued the decision, e.g. "Ủy ban nhân dân tỉnh Đồng Tháp" (null on older publications)'),
+    signerName: z.string().nullable().describe('Người ký quyết định'),
+    signerTitle: z.string().nullable().describe('Chức danh người ký'),
     publishedAt: z.string(),
     algorithm: z.literal('Ed25519'),
     hash: z.string().describe('SHA-256 (hex) of the snapshot’s canonical JSON (RFC 8785)'),
@@ -34,7 +37,7 @@ export const publicationsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['publications'],
         operationId: 'createPublication',
         summary:
-          'Publish the round (council_review → published): freeze, hash, sign and chain its results. On a published round, a correction with a reason supersedes the current publication. Idempotency-Key honoured.',
+          "Publish the round (council_review → published): freeze, hash, sign (the system's electronic signature, Ed25519) and chain its results with the decision (number, date; issuer and signer from the council record) and the council's members and minutes. 409 with `missing` when the council record is incomplete. On a published round, a correction with a reason supersedes the current publication. Idempotency-Key honoured.",
         params: z.object({ id: z.string().uuid() }),
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
         body: z.strictObject({

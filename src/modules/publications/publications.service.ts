@@ -23,9 +23,15 @@ import { ConflictError, NotFoundError, PhaseConflictError, ValidationError } fro
 import { idempotent, requestHash } from '../../lib/idempotency.js';
 import { documentOf, frameworksRepo } from '../frameworks/frameworks.repo.js';
 import type { GroupOutcome, ResultsService } from '../results/results.service.js';
-import { roundsRepo } from '../rounds/rounds.repo.js';
+import { roundsRepo, type RoundRow } from '../rounds/rounds.repo.js';
+import { councilForPublication } from '../council/council.service.js';
+import { orgUnitsRepo } from '../org-units/org-units.repo.js';
+import type { SnapshotCouncil } from '../council/council.service.js';
+import type { SnapshotDecision } from './snapshot.js';
+import type { CsvFlavour } from '../../lib/csv.js';
 import { exportTypes, toCsv, toPdf, toXlsx, type ExportFormat } from './exports.js';
 import { publicationsRepo, type PublicationMeta } from './publications.repo.js';
+import { attestHistory, createSignedRowIndex, indexRowProblems, PublicationAlteredError, signedRowsOf, storedSnapshotProblem, type SignedRow } from './row-proofs.js';
 import { SIGNATURE_ALGORITHM, sha256Hex, verifySnapshot, type Reparsed, type Signer } from './signing.js';
 import {
   buildSnapshot,
@@ -98,6 +104,8 @@ export interface Rendered {
 export const etagOfHash = (hash: string) => `"${hash}"`;
 /** The gzip representation's strong ETag: the hash, marked. */
 export const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
+/** The plain (machine) CSV's strong ETag: the hash, marked; its bytes differ from the Excel CSV's. */
+export const plainEtag = (etag: string) => `${etag.slice(0, -1)}-plain"`;
 
 const links = (id: string) => {
   const base = `/api/v1/public/publications/${id}`;
@@ -111,6 +119,9 @@ function summary(p: PublicationMeta, groups: { code: string; name: string; frame
     year: p.year,
     decisionNumber: p.decisionNumber,
     decisionDate: p.decisionDate,
+    decisionIssuer: p.decisionIssuer,
+    signerName: p.signerName,
+    signerTitle: p.signerTitle,
     publishedAt: p.publishedAt.toISOString(),
     algorithm: SIGNATURE_ALGORITHM,
     hash: p.hash,
@@ -130,6 +141,8 @@ const num = (v: string | null) => (v === null ? null : Number(v));
 export function createPublicationsService(deps: {
   database: Database;
   results: Pick<ResultsService, 'compute'>;
+  /** The settlement module's open-items computation (the same council review refuses on); default: open outcomes. */
+  openItemsOf?: ((tx: Db, round: RoundRow, groups: GroupOutcome[]) => Promise<{ unitCode: string; criterionCode: string; reason: string }[]>) | undefined;
   keyring: () => Signer;
   surveyIndicesOf?: SurveyIndicesSource | undefined;
   cacheBytes?: number | undefined;
@@ -180,7 +193,13 @@ export function createPublicationsService(deps: {
   async function freeze(
     tx: Db,
     ctx: Pick<Ctx, 'now'> & { actor: { username: string } | null },
-    args: { round: { id: string; year: number; name: string }; groups: GroupOutcome[]; decision: { number: string; date: string }; supersedes: { id: string; hash: string; reason: string } | null },
+    args: {
+      round: { id: string; year: number; name: string };
+      groups: GroupOutcome[];
+      decision: SnapshotDecision;
+      council?: SnapshotCouncil | undefined;
+      supersedes: { id: string; hash: string; reason: string } | null;
+    },
   ) {
     const { round, groups } = args;
     const frameworks = await frameworksOf(tx, groups);
@@ -194,6 +213,7 @@ export function createPublicationsService(deps: {
       id,
       round,
       decision: args.decision,
+      council: args.council,
       publishedAt: ctx.now,
       prevHash,
       supersedes: args.supersedes,
@@ -212,6 +232,9 @@ export function createPublicationsService(deps: {
       year: round.year,
       decisionNumber: args.decision.number,
       decisionDate: args.decision.date,
+      decisionIssuer: args.decision.issuer ?? null,
+      signerName: args.decision.signerName ?? null,
+      signerTitle: args.decision.signerTitle ?? null,
       publishedAt: ctx.now,
       snapshot: text,
       hash: sha256Hex(bytes),
@@ -232,18 +255,25 @@ export function createPublicationsService(deps: {
   async function loadRow(id: string) {
     const row = await publicationsRepo.find(db, id);
     if (!row) throw new NotFoundError('Publication', id);
+    // Never render (and keep) a snapshot that no longer matches its hash and signature.
+    const altered = storedSnapshotProblem(row, deps.keyring().publicKey);
+    if (altered) throw new PublicationAlteredError(id, altered);
     hashes.set(id, row.hash);
     return row;
   }
 
-  /** id:xmin → the content checks of that stored row version (see verify). */
-  const verified = new Map<string, Promise<{ row: PublicationMeta; problems: string[]; computedHash: string }>>();
+  /** Signed rows per publication, for the public per-unit answers (history). */
+  const signedRowIndex = createSignedRowIndex({ db, publicKey: () => deps.keyring().publicKey });
 
-  /** Hash, signature, canonical form and the snapshot's agreement with its record, for the row as stored now. */
-  async function checkStoredRow(id: string) {
-    const full = await publicationsRepo.find(db, id);
-    if (!full) throw new NotFoundError('Publication', id);
-    const { snapshot: text, ...row } = full;
+  /**
+   * The expensive checks of a snapshot text (canonical form, hash, signature) and its signed rows, keyed by the
+   * SHA-256 of the text as read now plus the recorded hash, signature and key: content-addressed, so any change
+   * to what is stored is a different key and is checked afresh (verify always re-reads the row).
+   */
+  const contentChecks = new Map<string, Promise<{ problems: string[]; computedHash: string; parsed: Partial<Snapshot> | undefined; signedRows: Map<string, SignedRow> }>>();
+  const CONTENT_CHECKS_KEPT = 16;
+
+  async function checkContent(id: string, text: string, row: { hash: string; signature: string; keyId: string }) {
     const signer = deps.keyring();
     const label = `snapshot of publication ${id}`;
     let parsed: Partial<Snapshot> | undefined;
@@ -257,14 +287,45 @@ export function createPublicationsService(deps: {
     }
     const check = verifySnapshot({ snapshotText: text, hash: row.hash, signature: row.signature, publicKey: signer.publicKey, keyId: row.keyId, label, reparsed });
     const problems = [...check.problems];
+    let signedRows = new Map<string, SignedRow>();
+    if (parsed && Array.isArray(parsed.groups)) {
+      try {
+        const r = signedRowsOf(parsed as Snapshot);
+        signedRows = r.rows;
+        problems.push(...r.problems.map((p) => `${label}: ${p}`));
+      } catch {
+        problems.push(`${label}: its rows cannot be read`);
+      }
+    }
+    return { problems, computedHash: check.computedHash, parsed, signedRows };
+  }
+
+  /** Hash, signature, canonical form, the snapshot's agreement with its record and with its index rows, as stored now. */
+  async function checkStoredRow(id: string) {
+    const full = await publicationsRepo.find(db, id);
+    if (!full) throw new NotFoundError('Publication', id);
+    const { snapshot: text, ...row } = full;
+    const signer = deps.keyring();
+    const label = `snapshot of publication ${id}`;
+    const key = [sha256Hex(Buffer.from(text, 'utf8')), row.hash, row.signature, row.keyId].join(':');
+    let pending = contentChecks.get(key);
+    if (pending) contentChecks.delete(key);
+    else pending = checkContent(id, text, row);
+    contentChecks.set(key, pending);
+    pending.catch(() => contentChecks.delete(key));
+    while (contentChecks.size > CONTENT_CHECKS_KEPT) contentChecks.delete(contentChecks.keys().next().value!);
+    const { problems: contentProblems, computedHash, parsed, signedRows } = await pending;
+    const problems = [...contentProblems];
     if (row.keyId !== signer.keyId) problems.push(`keyId: signed with key ${row.keyId}; the service's signing key is now ${signer.keyId}`);
     if (parsed) {
       if (parsed.id !== row.id) problems.push(`${label}: names publication ${String(parsed.id)}, not ${row.id}`);
       if (parsed.prevHash !== row.prevHash) problems.push(`${label}: links to ${String(parsed.prevHash)}, but the record links to ${row.prevHash}`);
       if ((parsed.supersedes?.id ?? null) !== row.supersedesId) problems.push(`${label}: supersedes ${String(parsed.supersedes?.id ?? null)}, but the record says ${String(row.supersedesId)}`);
       if (parsed.decision?.number !== row.decisionNumber || parsed.decision?.date !== row.decisionDate) problems.push(`${label}: the decision differs from the record's (${row.decisionNumber}, ${row.decisionDate})`);
+      // The per-unit index rows (public history) must say what the signed snapshot says, unit by unit.
+      problems.push(...(await indexRowProblems(db, id, signedRows)));
     }
-    return { row, problems, computedHash: check.computedHash };
+    return { row: row as PublicationMeta, problems, computedHash };
   }
 
   /** Renders once per key (parallel requests share the work) and keeps the result in the LRU. */
@@ -304,21 +365,30 @@ export function createPublicationsService(deps: {
             throw new ValidationError([{ field: 'body.reason', message: 'only a correction of a published round takes a reason', code: 'not_a_correction' }]);
           }
         } else if (round.phase === 'published') {
-          if (input.reason === undefined) {
-            throw new ValidationError([{ field: 'body.reason', message: 'the round is already published: a correction needs the reason it supersedes the current publication', code: 'required' }]);
-          }
           const current = await publicationsRepo.currentOfRound(tx, roundId);
           if (!current) throw new ConflictError('The round is marked published but has no publication to correct.', { phase: round.phase });
+          if (input.reason === undefined) {
+            // Typically the second of two concurrent publishes (any instance): the round lock made it wait for the
+            // first, which published. It is told so, with the publication, rather than asked for a reason.
+            throw new ConflictError('The round is already published. A correction is a new publication with a reason (body.reason) that supersedes the current one.', {
+              code: 'already_published',
+              phase: round.phase,
+              publicationId: current.id,
+            });
+          }
           supersedes = { id: current.id, hash: current.hash, reason: input.reason };
         } else {
           throw new PhaseConflictError(round.phase, `A round is published from 'council_review'; this one is in '${round.phase}'.`);
         }
         const groups = await deps.results.compute(tx, round);
-        const open = openItemsOf(groups);
+        const open = deps.openItemsOf ? await deps.openItemsOf(tx, round, groups) : openItemsOf(groups);
         if (open.length) {
-          throw new ConflictError(`${open.length} item(s) have no final score; every unit's result must be final before publication.`, { phase: round.phase, openItems: open.slice(0, 500) });
+          throw new ConflictError(`${open.length} item(s) have no final score; every unit's result must be final before publication.`, { phase: round.phase, openItems: open.slice(0, 500), count: open.length });
         }
-        const { meta, snapshot } = await freeze(tx, ctx, { round, groups, decision: { number: input.decisionNumber, date: input.decisionDate }, supersedes });
+        // Hội đồng: members, minutes and the decision's issuer and signer must be on record (409 naming what is missing).
+        const council = await councilForPublication(tx, round);
+        const decision = { number: input.decisionNumber, date: input.decisionDate, issuer: council.issuer, signerName: council.signerName, signerTitle: council.signerTitle };
+        const { meta, snapshot } = await freeze(tx, ctx, { round, groups, decision, council: council.council, supersedes });
         if (round.phase === 'council_review') {
           await tx.update(rounds).set({ phase: 'published', phaseChangedAt: ctx.now, updatedAt: ctx.now }).where(eq(rounds.id, roundId));
           await recordAudit(tx, ctx, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { phase: round.phase }, after: { phase: 'published', publicationId: meta.id } });
@@ -359,9 +429,13 @@ export function createPublicationsService(deps: {
       return etagOfHash(meta.hash);
     },
 
-    /** The public JSON document: envelope + the stored canonical snapshot, built once and kept. */
+    /**
+     * The public JSON document: envelope + the stored canonical snapshot, built once and kept. Rendered
+     * representations are keyed by the publication's content hash, so what any instance keeps is immutable and
+     * the same everywhere; which publication is current (list, history) is always read from the database.
+     */
     async document(id: string): Promise<Rendered> {
-      return rendered(`${id}.json`, async () => {
+      return rendered(`${await this.etag(id)}.json`, async () => {
         const row = await loadRow(id);
         const { snapshot, ...env } = row;
         const body = Buffer.from(publicDocument({ ...env, publishedAt: env.publishedAt.toISOString() }, snapshot), 'utf8');
@@ -369,30 +443,24 @@ export function createPublicationsService(deps: {
       }, true);
     },
 
-    async exported(id: string, format: ExportFormat): Promise<Rendered> {
-      return rendered(`${id}.${format}`, async () => {
+    /** `flavour` applies to CSV only: the plain (machine) CSV is another representation with its own ETag. */
+    async exported(id: string, format: ExportFormat, flavour: CsvFlavour = 'excel'): Promise<Rendered> {
+      const plain = format === 'csv' && flavour === 'plain';
+      return rendered(`${await this.etag(id)}.${plain ? 'plain.' : ''}${format}`, async () => {
         const row = await loadRow(id);
         const s = JSON.parse(row.snapshot) as Snapshot;
-        const body = format === 'csv' ? toCsv(s, row.hash) : format === 'xlsx' ? await toXlsx(s, row.hash) : await toPdf(s, row.hash);
-        return { etag: etagOfHash(row.hash), body, contentType: exportTypes[format], filename: `chi-so-cchc-${row.year}-${id}.${format}` };
+        const body = format === 'csv' ? toCsv(s, row.hash, flavour) : format === 'xlsx' ? await toXlsx(s, row.hash) : await toPdf(s, row.hash);
+        const etag = plain ? plainEtag(etagOfHash(row.hash)) : etagOfHash(row.hash);
+        return { etag, body, contentType: exportTypes[format], filename: `chi-so-cchc-${row.year}-${id}${plain ? '-plain' : ''}.${format}` };
       }, format === 'csv');
     },
 
     /** Recomputes hash and signature from the stored snapshot and checks its links; names every problem. */
     async verify(id: string) {
-      const version = await publicationsRepo.rowVersion(db, id);
-      if (version === undefined) throw new NotFoundError('Publication', id);
-      // Re-checking a national snapshot costs seconds of CPU, and this endpoint is anonymous. The check depends
-      // only on the stored row, and any UPDATE of it (even with the trigger disabled) gives it a new xmin, so
-      // the result is kept per row version: repeated requests are cheap and a tampered row is re-checked.
-      const key = `${id}:${version}`;
-      let pending = verified.get(key);
-      if (!pending) {
-        pending = checkStoredRow(id);
-        verified.set(key, pending);
-        pending.catch(() => verified.delete(key));
-      }
-      const { row, problems: contentProblems, computedHash } = await pending;
+      // Always re-read from the database: the record, the snapshot text and every index row. Only the costly
+      // canonical-form and signature checks of an identical text are reused (checkStoredRow), so repeated
+      // anonymous requests stay cheap while any change to what is stored is seen at once.
+      const { row, problems: contentProblems, computedHash } = await checkStoredRow(id);
       const problems = [...contentProblems];
       const { prev, next } = await publicationsRepo.chainNeighbours(db, row);
       if (row.prevHash !== GENESIS_PUBLICATION_HASH && !prev) problems.push(`prevHash: no publication has hash ${row.prevHash}; the chain is broken before this publication`);
@@ -419,13 +487,20 @@ export function createPublicationsService(deps: {
     },
 
     /** A unit's published index, rank and band by year (current publications only). */
+    /**
+     * A unit's published index, rank and band by year (current publications only). publication_rows only finds
+     * the entries; attestHistory replaces their values with the signed snapshot's and adds each one's proof.
+     */
     async history(unitCode: string) {
-      const rows = await publicationsRepo.history(db, unitCode);
+      // Lineage (sáp nhập): the published rows of the units this one was formed from belong to its history too,
+      // each under its own code and the name it was published with.
+      const predecessors = await orgUnitsRepo.predecessorsOf(db, unitCode);
+      const rows = await publicationsRepo.history(db, [unitCode, ...predecessors.map((p) => p.code)]);
       if (rows.length === 0) throw new NotFoundError('Published results of unit', unitCode);
-      return {
-        unitCode,
-        unitName: rows[rows.length - 1]!.unitName,
-        entries: rows.map((r) => ({
+      const entries = await attestHistory(
+        signedRowIndex,
+        rows.map((r) => ({
+          unitCode: r.unitCode,
           year: r.year,
           publicationId: r.publicationId,
           roundId: r.roundId,
@@ -445,6 +520,15 @@ export function createPublicationsService(deps: {
           bandLabel: r.bandLabel,
           links: links(r.publicationId),
         })),
+      );
+      if (entries.length === 0) throw new NotFoundError('Published results of unit', unitCode);
+      const own = entries.filter((e) => e.unitCode === unitCode);
+      const unitName = own.length ? own[own.length - 1]!.unitName : ((await orgUnitsRepo.find(db, unitCode))?.name ?? unitCode);
+      return {
+        unitCode,
+        unitName,
+        predecessors: predecessors.map((p) => ({ code: p.code, name: p.name })),
+        entries: entries.map((e) => ({ ...e, predecessor: e.unitCode !== unitCode })),
       };
     },
   };

@@ -4,6 +4,8 @@
 import canonicalize from 'canonicalize';
 import type { Band, Criterion, FrameworkDocument } from '../frameworks/frameworks.document.js';
 import type { GroupOutcome } from '../results/results.service.js';
+import type { SnapshotCouncil } from '../council/council.service.js';
+import { rowDigest, summaryOf } from './row-proofs.js';
 
 export const SNAPSHOT_FORMAT = 'par-index/publication@1';
 
@@ -18,6 +20,8 @@ export interface SnapshotFramework {
   penaltyCap: number;
   capIndexAt100: boolean;
   surveyOptional: boolean;
+  /** Absent in publications made before the setting existed (they all re-based N/A). */
+  notApplicableScoring?: 'rebase' | 'full_points';
   bands: Band[];
   areas: { code: string; title: string; kind: string; maxPoints: number }[];
   leaves: { code: string; title: string; areaCode: string; maxPoints: number; source: string; naAllowed: boolean }[];
@@ -74,6 +78,8 @@ export interface SnapshotRow {
   selfTotal: number;
   selfIndex: number | null;
   gap: number;
+  /** Present (false) only when the unit never submitted its self-assessment: the round moved on with force. */
+  submitted?: false;
   areas: SnapshotArea[];
   items: SnapshotItem[];
   surveys: SurveyIndex[];
@@ -82,6 +88,11 @@ export interface SnapshotRow {
   /** index − previous.index; present with `previous` (null when either index is missing). */
   change?: number | null;
   trace: string[];
+  /**
+   * SHA-256 of the row's public summary (row-proofs.ts rowDigest): the proof a per-unit public answer carries,
+   * signed with the rest of the snapshot. Absent in publications made before it existed.
+   */
+  digest?: string;
 }
 
 export interface SnapshotGroup {
@@ -91,11 +102,25 @@ export interface SnapshotGroup {
   rows: SnapshotRow[];
 }
 
+/**
+ * Quyết định công bố: "Quyết định số {number} ngày {date} của {issuer}", signed by {signerName}, {signerTitle}.
+ * Issuer and signer are absent in publications made before they were recorded.
+ */
+export interface SnapshotDecision {
+  number: string;
+  date: string;
+  issuer?: string;
+  signerName?: string;
+  signerTitle?: string;
+}
+
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
   id: string;
   round: { id: string; year: number; name: string };
-  decision: { number: string; date: string };
+  decision: SnapshotDecision;
+  /** The council's members and minutes (biên bản) the round was settled with; absent in older publications. */
+  council?: SnapshotCouncil;
   publishedAt: string;
   /** Hash of the publication before this one (any round), or 64 zeros for the first: the chain. */
   prevHash: string;
@@ -134,8 +159,14 @@ export function snapshotFramework(doc: FrameworkDocument, version: number): Snap
     penaltyCap: num2(doc.penaltyCap),
     capIndexAt100: doc.capIndexAt100,
     surveyOptional: doc.surveyOptional,
+    notApplicableScoring: doc.notApplicableScoring,
     bands: doc.bands.map((b) => ({ code: b.code, label: b.label, minIndex: num2(b.minIndex) })),
-    areas: doc.criteria.map((a) => ({ code: a.code, title: a.title, kind: a.kind ?? 'regular', maxPoints: num2(a.maxPoints) })),
+    // Bonus and penalty areas can add or deduct at most the framework's cap: that is their maximum in every table.
+    areas: doc.criteria.map((a) => {
+      const kind = a.kind ?? 'regular';
+      const cap = kind === 'bonus' ? doc.bonusCap : kind === 'penalty' ? doc.penaltyCap : Infinity;
+      return { code: a.code, title: a.title, kind, maxPoints: num2(Math.min(a.maxPoints, cap)) };
+    }),
     leaves,
   };
 }
@@ -143,7 +174,8 @@ export function snapshotFramework(doc: FrameworkDocument, version: number): Snap
 export interface SnapshotInput {
   id: string;
   round: { id: string; year: number; name: string };
-  decision: { number: string; date: string };
+  decision: SnapshotDecision;
+  council?: SnapshotCouncil | undefined;
   publishedAt: Date;
   prevHash: string;
   supersedes: { id: string; hash: string; reason: string } | null;
@@ -165,12 +197,22 @@ export function indexChange(index: number | null, previous: number | null): numb
   return num2((Math.round(index * 100) - Math.round(previous * 100)) / 100);
 }
 
+/** Only the decision fields that are set (RFC 8785 has no undefined). */
+function decisionOf(d: SnapshotDecision): SnapshotDecision {
+  const out: SnapshotDecision = { number: d.number, date: d.date };
+  if (d.issuer !== undefined) out.issuer = d.issuer;
+  if (d.signerName !== undefined) out.signerName = d.signerName;
+  if (d.signerTitle !== undefined) out.signerTitle = d.signerTitle;
+  return out;
+}
+
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   return {
     format: SNAPSHOT_FORMAT,
     id: input.id,
     round: { id: input.round.id, year: input.round.year, name: input.round.name },
-    decision: { number: input.decision.number, date: input.decision.date },
+    decision: decisionOf(input.decision),
+    ...(input.council ? { council: input.council } : {}),
     publishedAt: input.publishedAt.toISOString(),
     prevHash: input.prevHash,
     supersedes: input.supersedes,
@@ -197,6 +239,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
             selfTotal: num2(r.selfTotal),
             selfIndex: num2n(r.selfIndex),
             gap: num2(r.gap),
+            ...(r.submitted === false ? { submitted: false as const } : {}),
             areas: r.areas.map((a) => ({ code: a.code, title: a.title, kind: a.kind, points: num2(a.points), max: num2(a.max), index: num2n(a.index), selfPoints: num2(a.selfPoints) })),
             items: r.items.map((i) => ({
               code: i.code,
@@ -213,6 +256,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
             row.previous = { ...previous, index: num2n(previous.index) };
             row.change = indexChange(index, row.previous.index);
           }
+          row.digest = rowDigest(summaryOf({ id: input.id, round: input.round }, { code: g.code, framework }, row));
           return row;
         }),
       };

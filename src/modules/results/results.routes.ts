@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { csvFlavourOf, csvQuery } from '../../lib/csv.js';
 import { ctxOf, problems } from '../../lib/http.js';
 import { phases } from '../rounds/lifecycle.js';
 import { resultsExport, XLSX_TYPE } from './results.export.js';
@@ -13,12 +14,21 @@ const itemOutcomeSchema = z.object({
   max: z.number(),
   selfPoints: n,
   selfNotApplicable: z.boolean(),
-  final: z.object({ points: n, notApplicable: z.boolean(), source: z.string(), open: z.boolean(), reason: z.string().optional() }),
+  final: z.object({
+    points: n,
+    notApplicable: z.boolean(),
+    source: z.string(),
+    open: z.boolean(),
+    reason: z.string().optional(),
+    note: z.string().optional().describe('Survey criteria: how the survey decided it (responses against the minimum)'),
+    surveyN: z.number().int().optional().describe('Survey criteria: the unit’s number of responses'),
+  }),
 });
 const rowSchema = z
   .object({
     unitCode: z.string(),
     unitName: z.string(),
+    submitted: z.boolean().optional().describe('False when the round moved to appraisal (forced) before the unit submitted; its self-assessment froze as entered'),
     total: n,
     max: n,
     index: n,
@@ -30,8 +40,8 @@ const rowSchema = z
     gap: n.describe('total − selfTotal'),
     areas: z.array(areaSchema),
     openItems: z.number().int().describe('Items still without a final score: while > 0 the row is provisional'),
-    items: z.array(itemOutcomeSchema),
-    trace: z.array(z.string()).describe('How the engine reached the total and index'),
+    items: z.array(itemOutcomeSchema).optional().describe('Per-item outcomes: only with ?include=trace'),
+    trace: z.array(z.string()).optional().describe('How the engine reached the total and index: only with ?include=trace'),
   })
   .meta({ id: 'ResultRow' });
 const openItemSchema = z.object({ groupCode: z.string(), unitCode: z.string(), unitName: z.string(), criterionCode: z.string(), title: z.string(), areaCode: z.string(), reason: z.string() });
@@ -49,7 +59,7 @@ const resultsSchema = z
       })
       .nullable()
       .describe('Largest self-vs-appraised gaps (coordinator only)'),
-    openItems: z.array(openItemSchema),
+    openItems: z.array(openItemSchema).optional().describe('Every item still without a final score: only with ?include=trace (else GET /rounds/{id}/open-items)'),
   })
   .meta({ id: 'RoundResults' });
 
@@ -61,15 +71,25 @@ export const resultsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/rounds/:id/results',
     {
+      config: { heavy: true },
       schema: {
         tags: ['results'],
         operationId: 'getRoundResults',
         summary: 'Live results: per group ranked rows with area breakdown, self total and gap, per-item trace; discrepancy and open-items reports',
         params: idParams,
-        response: { 200: resultsSchema, ...problems(401, 403, 404) },
+        querystring: z.strictObject({
+          include: z.enum(['trace']).optional().describe('trace: add per-item outcomes, the engine trace and the open-items list to every row (large: ≈ 50 MB at 1,000 units)'),
+        }),
+        response: { 200: resultsSchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (req) => svc.results(ctxOf(req), req.params.id),
+    async (req) => {
+      const full = await svc.results(ctxOf(req), req.params.id);
+      if (req.query.include === 'trace') return full;
+      // Slim by default (issue 14): totals, areas, band and rank per unit; 1,000 units stay a few MB.
+      const { openItems: _open, ...rest } = full;
+      return { ...rest, groups: full.groups.map((g) => ({ ...g, rows: g.rows.map(({ items: _items, trace: _trace, ...row }) => row) })) };
+    },
   );
 
   for (const report of ['results', 'discrepancies'] as const) {
@@ -77,17 +97,19 @@ export const resultsRoutes: FastifyPluginAsyncZod = async (app) => {
       app.get(
         `/rounds/:id/${report}.${format}`,
         {
+          config: { heavy: true },
           schema: {
             tags: ['results'],
             operationId: `getRound${report === 'results' ? 'Results' : 'Discrepancies'}${format === 'csv' ? 'Csv' : 'Xlsx'}`,
             summary: `${report === 'results' ? 'Live results' : 'Discrepancy and open-items report'} as ${format.toUpperCase()}`,
             params: idParams,
+            ...(format === 'csv' ? { querystring: csvQuery } : {}),
             produces: [format === 'csv' ? 'text/csv' : XLSX_TYPE],
             response: { 200: z.unknown(), ...problems(401, 403, 404) },
           },
         },
         async (req, reply) => {
-          const file = await resultsExport(await svc.results(ctxOf(req), req.params.id), report, format);
+          const file = await resultsExport(await svc.results(ctxOf(req), req.params.id), report, format, csvFlavourOf(req.query as { format?: 'excel' | 'plain' }));
           reply.header('content-disposition', `attachment; filename="${file.filename}"`);
           return reply.type(file.contentType).send(file.body);
         },
@@ -101,12 +123,13 @@ export const resultsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['results'],
         operationId: 'confirmSelfPoints',
-        summary: 'Accept the self points of items nobody appraised (coordinator, final_appraisal phase, with a reason)',
+        summary: 'Accept the self points of items nobody appraised (coordinator, final_appraisal phase, with a reason); N/A claims only with includeNotApplicable',
         params: idParams,
         body: z.strictObject({
           reason: z.string().trim().min(1).max(2000),
           unitCodes: z.array(z.string().max(32)).optional(),
           criterionCodes: z.array(z.string().max(64)).optional(),
+          includeNotApplicable: z.boolean().optional().describe('Also confirm "không phát sinh" (N/A) claims nobody appraised; without it they stay open'),
         }),
         response: {
           200: z.object({ confirmed: z.number().int(), items: z.array(z.object({ unitCode: z.string(), criterionCode: z.string(), points: n, notApplicable: z.boolean() })) }),

@@ -8,17 +8,25 @@ import { scopeOf } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { Ctx } from '../../lib/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, PhaseConflictError } from '../../lib/errors.js';
-import { aggregateUnit, compileFramework, rankGroup, type SurveyRule, type SurveyScore } from '../../scoring/index.js';
+import { aggregateUnit, rankGroup, type SurveyRule } from '../../scoring/index.js';
 import { leavesOf, type Criterion } from '../frameworks/frameworks.document.js';
 import { assessmentsRepo } from '../assessments/assessments.repo.js';
-import { resolveFinal, type FinalScore } from '../assessments/decision.js';
+import { resolveFinal, type FinalScore, type SurveyOutcome } from '../assessments/decision.js';
 import { loadFramework, roundsRepo, type RoundRow } from '../rounds/rounds.repo.js';
 import type { TransitionGuard } from '../rounds/rounds.service.js';
+import { loadFrameworkCached } from '../frameworks/frameworks.cache.js';
+import { itemsOfRound, type ResultItem } from './results.load.js';
 
-/** The unit's survey score for a survey-scored leaf; null when it has no responses. */
-export type SurveyScoreSource = (db: Db, args: { roundId: string; unitCode: string; year: number; rule: SurveyRule }) => Promise<SurveyScore>;
+/** The unit's survey outcome for a survey-scored leaf (score, n, minimum); null when the survey does not exist. */
+export type SurveyScoreSource = (db: Db, args: { roundId: string; unitCode: string; year: number; rule: SurveyRule }) => Promise<SurveyOutcome | null>;
 
 const noSurveys: SurveyScoreSource = async () => null;
+
+/** Batch form (issue 14): every unit's outcomes for the given rules at once; returns a synchronous lookup. */
+export type SurveyScoresSource = (
+  db: Db,
+  args: { roundId: string; year: number; unitCodes: string[]; rules: SurveyRule[] },
+) => Promise<(unitCode: string, rule: SurveyRule) => SurveyOutcome | null>;
 
 export interface ItemOutcome {
   code: string;
@@ -33,6 +41,8 @@ export interface ItemOutcome {
 export interface UnitOutcome {
   unitCode: string;
   unitName: string;
+  /** False when the round moved on (forced) before the unit submitted: its self-assessment froze as entered. */
+  submitted?: boolean;
   total: number;
   max: number;
   index: number | null;
@@ -57,9 +67,19 @@ export interface GroupOutcome {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function createResultsService(deps: { database: Database; surveyScoreOf?: SurveyScoreSource }) {
+export function createResultsService(deps: { database: Database; surveyScoreOf?: SurveyScoreSource; surveyScoresOf?: SurveyScoresSource }) {
   const db = deps.database.db;
   const surveyScoreOf = deps.surveyScoreOf ?? noSurveys;
+
+  /** Survey outcomes of the group's units: one batch when available, else one call per unit and leaf. */
+  async function surveyLookup(tx: Db, round: RoundRow, unitCodes: string[], rules: SurveyRule[]) {
+    if (rules.length === 0) return async () => null;
+    if (deps.surveyScoresOf) {
+      const lookup = await deps.surveyScoresOf(tx, { roundId: round.id, year: round.year, unitCodes, rules });
+      return async (unitCode: string, rule: SurveyRule) => lookup(unitCode, rule);
+    }
+    return (unitCode: string, rule: SurveyRule) => surveyScoreOf(tx, { roundId: round.id, unitCode, year: round.year, rule });
+  }
 
   async function compute(tx: Db, round: RoundRow): Promise<GroupOutcome[]> {
     const groups = await roundsRepo.groups(tx, round.id);
@@ -67,15 +87,20 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
     const names = new Map(
       (all.length ? await tx.select().from(orgUnits).where(inArray(orgUnits.code, all.map((a) => a.unitCode))) : []).map((u) => [u.code, u.name]),
     );
+    const roundItems = await itemsOfRound(tx, round.id);
     const out: GroupOutcome[] = [];
     for (const g of groups) {
-      const fw = await loadFramework(tx, g.frameworkCode);
+      // Cached per published framework; items of the whole round and survey counts come in set-based queries.
+      const fw = await loadFrameworkCached(deps.database, tx, g.frameworkCode);
       if (!fw) throw new NotFoundError('Framework', g.frameworkCode);
-      const compiled = compileFramework(fw.doc);
-      const leaves = leavesOf(fw.doc);
+      const compiled = fw.compiled();
+      const leaves = fw.leaves;
       const rows: Omit<UnitOutcome, 'rank'>[] = [];
-      for (const a of all.filter((x) => x.groupCode === g.code)) {
-        const itemRows = new Map((await assessmentsRepo.items(tx, a.id)).map((i) => [i.criterionCode, i]));
+      const members = all.filter((x) => x.groupCode === g.code);
+      const surveyRules = leaves.flatMap(({ node }) => ((node.source ?? 'self') === 'survey' && node.rule?.type === 'survey' ? [node.rule] : []));
+      const surveyOf = await surveyLookup(tx, round, members.map((a) => a.unitCode), surveyRules);
+      for (const a of members) {
+        const itemRows = roundItems.get(a.id) ?? new Map<string, ResultItem>();
         const finalPoints: Record<string, number | null> = {};
         const selfPoints: Record<string, number | null> = {};
         const finalNa: string[] = [];
@@ -85,8 +110,8 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
           const item = itemRows.get(node.code);
           if (!item) continue;
           const source = node.source ?? 'self';
-          const surveyScore = source === 'survey' && node.rule?.type === 'survey' ? await surveyScoreOf(tx, { roundId: round.id, unitCode: a.unitCode, year: round.year, rule: node.rule }) : undefined;
-          const final = resolveFinal(node, item, { surveyOptional: fw.doc.surveyOptional, surveyScore });
+          const survey = source === 'survey' && node.rule?.type === 'survey' ? await surveyOf(a.unitCode, node.rule) : null;
+          const final = resolveFinal(node, item, { surveyOptional: fw.doc.surveyOptional, survey });
           finalPoints[node.code] = final.points;
           if (final.notApplicable) finalNa.push(node.code);
           // The self total compares like with like: the unit's own claims where it scores, the same score elsewhere.
@@ -100,6 +125,7 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
         rows.push({
           unitCode: a.unitCode,
           unitName: names.get(a.unitCode) ?? a.unitCode,
+          submitted: a.status === 'submitted',
           total: result.total,
           max: result.max,
           index: result.index,
@@ -111,7 +137,8 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
           areas: result.areas.map((ar, i) => ({ code: ar.code, title: ar.title ?? null, kind: ar.kind, points: ar.points, max: ar.max, index: ar.index, selfPoints: selfResult.areas[i]!.points })),
           openItems: items.filter((i) => i.final.open).length,
           items,
-          trace: result.trace,
+          // How each survey criterion was decided (n against the survey's minimum) precedes the engine's steps.
+          trace: [...items.flatMap((i) => (i.final.note ? [i.final.note] : [])), ...result.trace],
         });
       }
       out.push({ code: g.code, name: g.name, frameworkCode: g.frameworkCode, rows: rankGroup(rows) });
@@ -181,12 +208,14 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
       const assigned = await roundsRepo.appraiserAssignments(db, roundId, ctx.actor.userId);
       const limited = groups
         .map((g) => {
-          const areas = new Set(assigned.filter((a) => a.groupCode === g.code).map((a) => a.areaCode));
+          // Assignments limited to some units (unitCodes) reach only those units.
+          const areasOf = (unitCode: string) => new Set(assigned.filter((a) => a.groupCode === g.code && (a.unitCodes === null || a.unitCodes.includes(unitCode))).map((a) => a.areaCode));
           return {
             ...g,
             rows: g.rows
-              .filter((r) => r.unitCode !== ctx.actor.orgUnitCode && areas.size > 0)
-              .map((r) => ({ ...r, total: null, max: null, index: null, band: null, bandLabel: null, rank: null, selfTotal: null, selfIndex: null, gap: null, trace: [], areas: r.areas.filter((a) => areas.has(a.code)), items: r.items.filter((i) => areas.has(i.areaCode)), openItems: r.items.filter((i) => areas.has(i.areaCode) && i.final.open).length })),
+              .filter((r) => r.unitCode !== ctx.actor.orgUnitCode && areasOf(r.unitCode).size > 0)
+              .map((r) => ({ r, areas: areasOf(r.unitCode) }))
+              .map(({ r, areas }) => ({ ...r, total: null, max: null, index: null, band: null, bandLabel: null, rank: null, selfTotal: null, selfIndex: null, gap: null, trace: [], areas: r.areas.filter((a) => areas.has(a.code)), items: r.items.filter((i) => areas.has(i.areaCode)), openItems: r.items.filter((i) => areas.has(i.areaCode) && i.final.open).length })),
           };
         })
         .filter((g) => g.rows.length > 0);
@@ -195,7 +224,7 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
     },
 
     /** Xác nhận điểm tự chấm: the coordinator accepts self points for items nobody appraised (bulk, with a reason). */
-    async confirmSelfPoints(ctx: Ctx, roundId: string, input: { reason: string; unitCodes?: string[] | undefined; criterionCodes?: string[] | undefined }) {
+    async confirmSelfPoints(ctx: Ctx, roundId: string, input: { reason: string; unitCodes?: string[] | undefined; criterionCodes?: string[] | undefined; includeNotApplicable?: boolean | undefined }) {
       if (scopeOf(ctx.actor, 'round.manage') !== 'all') throw new ForbiddenError('Only the coordinator confirms self points.');
       return db.transaction(async (tx) => {
         const round = await roundsRepo.lockForUpdate(tx, roundId);
@@ -221,6 +250,8 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
             const leaf = sources.get(a.groupCode)?.get(item.criterionCode);
             if (!leaf || (leaf.source ?? 'self') !== 'self') continue;
             if (input.criterionCodes && !input.criterionCodes.includes(item.criterionCode)) continue;
+            // An N/A claim nobody checked stays open unless the coordinator asks for it explicitly.
+            if (item.notApplicable && input.includeNotApplicable !== true) continue;
             await tx
               .update(assessmentItems)
               .set({ selfConfirmedBy: ctx.actor.username, selfConfirmedAt: ctx.now, selfConfirmedReason: input.reason, version: item.version + 1, updatedAt: ctx.now })

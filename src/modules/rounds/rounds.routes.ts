@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { stringify } from 'csv-stringify/sync';
+import { csvFlavourOf, csvQuery, csvText, date, type CsvCell } from '../../lib/csv.js';
 import { z } from 'zod';
-import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { ctxOf, isoDate, problems, problemSchema } from '../../lib/http.js';
 import { phases, scheduledPhases } from './lifecycle.js';
 
 const code = z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only');
@@ -18,6 +18,11 @@ const roundSchema = z
     schedule: z.record(z.string(), z.string()),
     groups: z.array(z.object({ code: z.string(), name: z.string(), frameworkCode: z.string(), unitCodes: z.array(z.string()) })),
     phaseChangedAt: z.string().nullable(),
+    cancelled: z.boolean().describe('Hủy: a cancelled round is closed and frees its units for another round of the year'),
+    cancelledAt: z.string().nullable(),
+    cancelledBy: z.string().nullable(),
+    cancelReason: z.string().nullable(),
+    frameworkYearReason: z.string().nullable().describe('Why frameworks of another year were accepted (allowFrameworkYear)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -87,7 +92,8 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['rounds'],
         operationId: 'createRound',
-        summary: 'Create a round (draft) with groups on published frameworks and a schedule (coordinator)',
+        summary:
+          'Create a round (draft) with groups on published frameworks and a schedule (coordinator). 409 when a unit is already in another non-cancelled round of the year (unitCodes, otherRounds) or a framework is of another year without allowFrameworkYear (frameworkYearMismatch).',
         body: z.strictObject({
           year: z.number().int().min(2000).max(2100),
           name: z.string().trim().min(1).max(300),
@@ -103,8 +109,12 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
             .min(1)
             .max(50),
           schedule: scheduleSchema,
+          allowFrameworkYear: z
+            .strictObject({ reason: z.string().trim().min(1).max(2000) })
+            .optional()
+            .describe("Accept frameworks whose year differs from the round's; the reason is recorded and audited"),
         }),
-        response: { 201: roundSchema, ...problems(400, 401, 403, 422) },
+        response: { 201: roundSchema, ...problems(400, 401, 403, 409, 422) },
       },
     },
     async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
@@ -117,6 +127,21 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
+    '/rounds/:id/cancel',
+    {
+      schema: {
+        tags: ['rounds'],
+        operationId: 'cancelRound',
+        summary: 'Cancel a round that is not published, with the reason (coordinator; audited). Its units may then join another round of the year.',
+        params: idParams,
+        body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+        response: { 200: roundSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => svc.cancel(ctxOf(req), req.params.id, req.body),
+  );
+
+  app.post(
     '/rounds/:id/transition',
     {
       schema: {
@@ -124,11 +149,28 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'transitionRound',
         summary: 'Move the round to the next phase (opening it creates every assessment); 409 names the current phase',
         params: idParams,
-        body: z.strictObject({ to: z.enum(phases) }),
-        response: { 200: roundSchema, ...problems(400, 401, 403, 404, 409, 422) },
+        body: z.strictObject({
+          to: z.enum(phases),
+          force: z
+            .boolean()
+            .optional()
+            .describe('Move to appraisal although units have not submitted (their self-assessments freeze as entered) or unit/area pairs have no eligible appraiser; audited'),
+        }),
+        response: {
+          200: roundSchema,
+          409: problemSchema
+            .extend({
+              phase: z.string().optional(),
+              unsubmittedUnits: z.array(z.string()).optional().describe('Moving to appraisal: units that have not submitted'),
+              uncovered: z.array(z.object({ unitCode: z.string(), areaCode: z.string() })).optional().describe('Moving to appraisal: unit/area pairs without an eligible appraiser'),
+              openItems: z.array(z.object({ unitCode: z.string(), criterionCode: z.string(), reason: z.string() }).passthrough()).optional().describe('Moving to council review: items without a final score'),
+            })
+            .passthrough(),
+          ...problems(400, 401, 403, 404, 422),
+        },
       },
     },
-    async (req) => svc.transition(ctxOf(req), req.params.id, req.body.to),
+    async (req) => svc.transition(ctxOf(req), req.params.id, req.body.to, { force: req.body.force }),
   );
 
   app.put(
@@ -196,6 +238,7 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
               username: z.string().min(1).max(64),
               areaCodes: z.array(z.string().min(1).max(32)).min(1).max(50),
               groupCodes: z.array(z.string().min(1).max(32)).optional().describe('Limit to these groups; default every group whose framework has the area'),
+              unitCodes: z.array(z.string().min(1).max(32)).min(1).max(10_000).optional().describe('The person appraises these areas for these units only; default every unit of the groups except their own'),
             }),
           )
           .max(500),
@@ -208,9 +251,23 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/rounds/:id/appraisers',
     {
-      schema: { tags: ['appraisal'], operationId: 'listAppraisers', params: idParams, response: { 200: z.array(appraiserSchema), ...problems(401, 403, 404) } },
+      schema: {
+        tags: ['appraisal'],
+        operationId: 'listAppraisers',
+        summary: 'The assignments and every unit/area pair of appraisable criteria without an eligible appraiser (none assigned, or only people of that very unit)',
+        params: idParams,
+        response: {
+          200: z
+            .object({
+              assignments: z.array(appraiserSchema),
+              uncovered: z.array(z.object({ unitCode: z.string(), areaCode: z.string(), groupCode: z.string() })).describe('Moving to appraisal is refused (409) while this is not empty, unless forced'),
+            })
+            .meta({ id: 'AppraiserCoverage' }),
+          ...problems(401, 403, 404),
+        },
+      },
     },
-    async (req) => svc.listAppraisers(ctxOf(req), req.params.id),
+    async (req) => app.services.settlement.appraisers(req.params.id, await svc.listAppraisers(ctxOf(req), req.params.id)),
   );
 
   app.get(
@@ -235,6 +292,7 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getRoundProgressCsv',
         summary: 'The progress table as CSV (UTF-8 with BOM, opens in Excel with Vietnamese intact)',
         params: idParams,
+        querystring: csvQuery,
         produces: ['text/csv'],
         response: { 200: z.string(), ...problems(401, 403, 404) },
       },
@@ -250,17 +308,17 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
           u.itemsTotal,
           u.missingEvidence,
           u.status === 'submitted' ? 'Đã nộp' : 'Chưa nộp',
-          u.submittedAt ?? '',
+          date(u.submittedAt),
           u.late ? 'Trễ hạn' : '',
-          u.deadline ?? '',
-          u.extensionUntil ?? '',
-        ]),
+          date(u.deadline),
+          date(u.extensionUntil),
+        ] satisfies CsvCell[]),
       );
       const header = ['Nhóm', 'Mã đơn vị', 'Đơn vị', 'Tiêu chí đã chấm', 'Tổng tiêu chí', 'Thiếu tài liệu kiểm chứng', 'Trạng thái', 'Thời điểm nộp', 'Trễ hạn', 'Hạn', 'Gia hạn đến'];
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="tien-do-${req.params.id}.csv"`)
-        .send('\uFEFF' + stringify([header, ...rows]));
+        .send(csvText(header, rows, csvFlavourOf(req.query)));
     },
   );
 };

@@ -4,8 +4,13 @@ import { z } from 'zod';
 import type { FieldError } from '../../lib/errors.js';
 
 export const SURVEY_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-/** Dimension and question codes: what survey tools use as column names (XLSForm names, LimeSurvey codes). */
+/** Dimension codes: what survey tools use as names (XLSForm names, LimeSurvey codes). */
 export const ITEM_CODE = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+/**
+ * Question codes: the same, or a LimeSurvey array (grid) row `Q1[SQ001]` (one question per row of the grid), at most
+ * 32 characters in all. Longer export names (XLSForm names have no limit) go in `sourceName`.
+ */
+export const QUESTION_CODE = /^(?=.{1,32}$)[A-Za-z_][A-Za-z0-9_.-]*(?:\[[A-Za-z0-9_]+\])?$/;
 /** Answer option codes: "5", "hai_long", "A1". */
 export const OPTION_CODE = /^[\p{L}\p{N}_.:-]{1,64}$/u;
 
@@ -37,8 +42,8 @@ export function demographicCode(field: DemographicField, raw: string): string | 
   const v = raw.trim().normalize('NFC');
   const options = demographicOptions[field] as Record<string, string>;
   if (Object.hasOwn(options, v)) return v;
-  const lower = v.toLowerCase();
-  for (const [code, label] of Object.entries(options)) if (code.toLowerCase() === lower || label.toLowerCase() === lower) return code;
+  const lower = normLabel(v);
+  for (const [code, label] of Object.entries(options)) if (code.toLowerCase() === lower || normLabel(label) === lower) return code;
   return null;
 }
 
@@ -52,12 +57,34 @@ export const optionSchema = z
   })
   .meta({ id: 'SurveyOption' });
 
+/** How a multiple-choice (select_multiple) answer scores: the mean, highest or lowest value of the chosen options. */
+export const multipleScores = ['mean', 'max', 'min'] as const;
+export type MultipleScore = (typeof multipleScores)[number];
+
 export const questionSchema = z
   .strictObject({
-    code: z.string().regex(ITEM_CODE, 'starts with a letter or underscore; letters, digits, dot, dash and underscore, at most 32 characters'),
+    code: z
+      .string()
+      .regex(QUESTION_CODE, 'starts with a letter or underscore; letters, digits, dot, dash and underscore, optionally a grid row [SQ001]; at most 32 characters'),
     text: text(1000),
-    required: z.boolean().optional().describe('The public form refuses a response without an answer (default false)'),
+    required: z.boolean().optional().describe('The public form refuses a response without an answer, and an import refuses a file without its column (default false)'),
     options: z.array(optionSchema).min(2).max(20),
+    sourceName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('The column name in the survey tool’s export when it differs from the code (any length): an XLSForm name, a group path grp/q, a LimeSurvey grid column Q1[SQ001]'),
+    sourceLabels: z
+      .array(text(1000))
+      .max(10)
+      .optional()
+      .describe('Column headers of label exports (KoboToolbox “labels” export) that mean this question, besides its text; compared NFC-normalised, ignoring case and repeated spaces'),
+    multiple: z
+      .strictObject({ score: z.enum(multipleScores).describe('mean, max or min of the chosen options’ values (null-valued options left out)') })
+      .optional()
+      .describe('A multiple-choice question (select_multiple, LimeSurvey multiple choice): an answer is a set of options'),
   })
   .meta({ id: 'SurveyQuestion' });
 
@@ -100,6 +127,9 @@ export interface SurveyQuestion {
   text: string;
   required: boolean;
   options: SurveyOption[];
+  sourceName?: string;
+  sourceLabels?: string[];
+  multiple?: { score: MultipleScore };
 }
 export interface SurveyDimension {
   code: string;
@@ -132,7 +162,16 @@ export function normaliseSurvey(input: SurveyInput): SurveyDocument {
       code: d.code,
       title: d.title,
       weight: d.weight ?? 1,
-      questions: d.questions.map((q) => ({ code: q.code, text: q.text, required: q.required ?? false, options: q.options.map((o) => ({ code: o.code, label: o.label, value: o.value })) })),
+      questions: d.questions.map((q) => ({
+        code: q.code,
+        text: q.text,
+        required: q.required ?? false,
+        options: q.options.map((o) => ({ code: o.code, label: o.label, value: o.value })),
+        // Optional intake fields only when set, so documents without them stay exactly as they were stored.
+        ...(q.sourceName ? { sourceName: q.sourceName } : {}),
+        ...(q.sourceLabels && q.sourceLabels.length > 0 ? { sourceLabels: q.sourceLabels } : {}),
+        ...(q.multiple ? { multiple: { score: q.multiple.score } } : {}),
+      })),
     })),
   };
 }
@@ -159,6 +198,7 @@ export function validateSurveyDocument(raw: unknown, prefix = 'body'): SurveyChe
   const errors: FieldError[] = [];
   const dims = new Map<string, number>();
   const questions = new Map<string, string>();
+  const sources = new Map<string, string>();
   doc.dimensions.forEach((d, di) => {
     const at = `${prefix}.dimensions.${di}`;
     if (dims.has(d.code)) errors.push({ field: `${at}.code`, code: 'duplicate', message: `dimension code '${d.code}' is used twice (also dimensions.${dims.get(d.code)})` });
@@ -168,6 +208,12 @@ export function validateSurveyDocument(raw: unknown, prefix = 'body'): SurveyChe
       const other = questions.get(q.code.toLowerCase());
       if (other !== undefined) errors.push({ field: `${qat}.code`, code: 'duplicate', message: `question code '${q.code}' is used twice (also ${other}); question codes are the column names of an export` });
       else questions.set(q.code.toLowerCase(), `dimensions.${di}.questions.${qi}`);
+      if (q.sourceName !== undefined) {
+        const key = q.sourceName.toLowerCase();
+        const taken = sources.get(key);
+        if (taken !== undefined) errors.push({ field: `${qat}.sourceName`, code: 'duplicate', message: `question ${q.code}: source name '${q.sourceName}' is also the source name of ${taken}` });
+        else sources.set(key, `question ${q.code}`);
+      }
       const options = new Set<string>();
       q.options.forEach((o, oi) => {
         if (options.has(o.code)) errors.push({ field: `${qat}.options.${oi}.code`, code: 'duplicate', message: `question ${q.code}: option code '${o.code}' is used twice` });
@@ -184,15 +230,25 @@ export function validateSurveyDocument(raw: unknown, prefix = 'body'): SurveyChe
   return errors.length > 0 ? { ok: false, errors } : { ok: true, document: doc };
 }
 
+/**
+ * How labels are compared (question texts, header labels, option labels): NFC (Vietnamese typed on macOS arrives
+ * decomposed, NFD), runs of white space as one space, case-insensitive.
+ */
+export function normLabel(s: string): string {
+  return s.normalize('NFC').replace(/\s+/gu, ' ').trim().toLowerCase();
+}
+
 export interface QuestionInfo {
   question: SurveyQuestion;
   dimension: SurveyDimension;
   /** option code → value (null = excluded). */
   values: Map<string, number | null>;
-  /** lower-cased, NFC label → option code, for exports that carry labels instead of codes. */
+  /** normLabel(label) → option code, for exports that carry labels instead of codes. */
   byLabel: Map<string, string>;
-  /** Every option value is 0, 1 or null: a proportion (Wilson interval). */
+  /** Every answer value is 0, 1 or null: a proportion (Wilson interval). A mean of several options is not. */
   binary: boolean;
+  /** Multiple choice: how a set of chosen options scores. */
+  multiple: MultipleScore | null;
 }
 
 /** Question code → everything the intake and the maths need about it. */
@@ -200,12 +256,14 @@ export function questionIndex(doc: Pick<SurveyDocument, 'dimensions'>): Map<stri
   const out = new Map<string, QuestionInfo>();
   for (const dimension of doc.dimensions) {
     for (const question of dimension.questions) {
+      const multiple = question.multiple?.score ?? null;
       out.set(question.code, {
         question,
         dimension,
         values: new Map(question.options.map((o) => [o.code, o.value])),
-        byLabel: new Map(question.options.map((o) => [o.label.trim().normalize('NFC').toLowerCase(), o.code])),
-        binary: question.options.every((o) => o.value === null || o.value === 0 || o.value === 1),
+        byLabel: new Map(question.options.map((o) => [normLabel(o.label), o.code])),
+        binary: multiple !== 'mean' && question.options.every((o) => o.value === null || o.value === 0 || o.value === 1),
+        multiple,
       });
     }
   }

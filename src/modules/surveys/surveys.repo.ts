@@ -4,7 +4,7 @@ import { frameworks, orgUnits, roundGroups, rounds, surveyRespondents, surveyRes
 import { leavesOf, type Criterion } from '../frameworks/frameworks.document.js';
 import { documentOf } from '../frameworks/frameworks.repo.js';
 import type { DemographicField, Respondent, SurveyDimension, SurveyDocument } from './surveys.document.js';
-import type { ImportRow } from './surveys.import.js';
+import type { ImportRow, StoredResponse } from './surveys.import.js';
 import { addCount, emptyCounts, type AnswerCounts } from './surveys.results.js';
 
 export type SurveyRow = typeof surveys.$inferSelect;
@@ -39,10 +39,6 @@ export function surveyColumns(doc: SurveyDocument) {
 export const intakePhases = ['self_assessment', 'appraisal', 'explanation', 'final_appraisal', 'council_review'] as const;
 
 const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
-const countOf = (res: unknown): number => {
-  const r = res as { rowCount?: number | null; affectedRows?: number };
-  return r.rowCount ?? r.affectedRows ?? 0;
-};
 
 /** The survey rules of a framework's leaves. */
 export function surveyLeaves(criteria: Criterion[]) {
@@ -150,47 +146,69 @@ export const surveysRepo = {
     await db.insert(surveyRespondents).values({ responseId: responseUuid, sex: r.sex ?? null, ageBand: r.ageBand ?? null, occupation: r.occupation ?? null, createdAt: now });
   },
 
-  /** Response ids among `ids` that the survey already has. */
-  async existingIds(db: Db, surveyId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = rowsOf<{ response_id: string }>(
+  /** The responses among `ids` that the survey already has: unit, answers and version (the dry run's comparison). */
+  async existingResponses(db: Db, surveyId: string, ids: string[]): Promise<Map<string, StoredResponse>> {
+    if (ids.length === 0) return new Map();
+    const rows = rowsOf<{ response_id: string; unit_code: string; answers: Record<string, string>; source_version: string | null; source: 'form' | 'import' }>(
       await db.execute(sql`
-        select response_id from survey_responses
+        select response_id, unit_code, answers, source_version, source from survey_responses
         where survey_id = ${surveyId} and response_id in (select json_array_elements_text(${JSON.stringify(ids)}::json))`),
     );
-    return new Set(rows.map((r) => r.response_id));
+    return new Map(rows.map((r) => [r.response_id, { unitCode: r.unit_code, answers: r.answers, version: r.source_version, source: r.source }]));
   },
 
   /**
-   * One multi-row INSERT … ON CONFLICT DO NOTHING for a batch of imported responses: the rows travel as one JSON
-   * parameter expanded by json_to_recordset (one round-trip, no per-row parameters). Demographics, when any row has
-   * them, go to survey_respondents for the rows actually inserted. Returns how many were inserted.
+   * One multi-row INSERT … ON CONFLICT DO UPDATE for a batch of imported responses (ids unique in the batch): the rows
+   * travel as one JSON parameter expanded by json_to_recordset (one round-trip, no per-row parameters). An id the
+   * survey has is replaced only by an import, when the unit, the answers or the version differ (an edited
+   * submission re-imported: its root id stays, its answers or instance id change), and never twice in one
+   * transaction (a repeat later in the same file leaves the first row standing: `xmin` is this transaction's).
+   * Demographics, when any row has them, go to survey_respondents for the rows written. Returns how many rows were
+   * inserted and how many replaced.
    */
-  async insertBatch(db: Db, surveyId: string, source: 'import' | 'form', rows: ImportRow[], now: Date): Promise<number> {
-    if (rows.length === 0) return 0;
+  async insertBatch(db: Db, surveyId: string, source: 'import' | 'form', rows: ImportRow[], now: Date): Promise<{ inserted: number; updated: number }> {
+    if (rows.length === 0) return { inserted: 0, updated: 0 };
     const nowIso = now.toISOString();
     const parts: string[] = new Array(rows.length);
     let withRespondent = false;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
       if (r.respondent) withRespondent = true;
-      parts[i] = `{"u":${JSON.stringify(r.unitCode)},"r":${JSON.stringify(r.responseId)},"a":${JSON.stringify(r.answers)},"t":${r.submittedAt ? JSON.stringify(r.submittedAt.toISOString()) : 'null'}}`;
+      parts[i] = `{"u":${JSON.stringify(r.unitCode)},"r":${JSON.stringify(r.responseId)},"a":${JSON.stringify(r.answers)},"t":${r.submittedAt ? JSON.stringify(r.submittedAt.toISOString()) : 'null'},"v":${r.version ? JSON.stringify(r.version) : 'null'}}`;
     }
     const payload = `[${parts.join(',')}]`;
-    const insert = sql`
-      insert into survey_responses (survey_id, unit_code, response_id, source, answers, submitted_at, created_at)
-      select ${surveyId}::uuid, x.u, x.r, ${source}, x.a, coalesce(x.t, ${nowIso}::timestamptz), ${nowIso}::timestamptz
-      from json_to_recordset(${payload}::json) as x(u text, r text, a jsonb, t timestamptz)
-      on conflict (survey_id, response_id) do nothing`;
-    if (!withRespondent) return countOf(await db.execute(insert));
-    const inserted = rowsOf<{ id: string; response_id: string }>(await db.execute(sql`${insert} returning id, response_id`));
+    const write = sql`
+      insert into survey_responses as s (survey_id, unit_code, response_id, source, answers, submitted_at, created_at, source_version)
+      select ${surveyId}::uuid, x.u, x.r, ${source}, x.a, coalesce(x.t, ${nowIso}::timestamptz), ${nowIso}::timestamptz, x.v
+      from json_to_recordset(${payload}::json) as x(u text, r text, a jsonb, t timestamptz, v text)
+      on conflict (survey_id, response_id) do update
+        set unit_code = excluded.unit_code, answers = excluded.answers, submitted_at = excluded.submitted_at,
+            source_version = coalesce(excluded.source_version, s.source_version), replaced_at = ${nowIso}::timestamptz
+        where s.source = 'import' and excluded.source = 'import'
+          and s.xmin <> (pg_current_xact_id()::text::bigint % 4294967296)::text::xid
+          and (s.unit_code <> excluded.unit_code or s.answers <> excluded.answers
+               or (s.source_version is not null and excluded.source_version is not null and s.source_version <> excluded.source_version))
+      returning s.id, s.response_id, (s.xmax = 0) as fresh`;
+    if (!withRespondent) {
+      const [c] = rowsOf<{ inserted: number; updated: number }>(
+        await db.execute(sql`with w as (${write}) select count(*) filter (where fresh)::int as inserted, count(*) filter (where not fresh)::int as updated from w`),
+      );
+      return { inserted: c?.inserted ?? 0, updated: c?.updated ?? 0 };
+    }
+    const written = rowsOf<{ id: string; response_id: string; fresh: boolean }>(await db.execute(write));
     const byId = new Map(rows.filter((r) => r.respondent).map((r) => [r.responseId, r.respondent!]));
-    const people = inserted.flatMap((x) => {
+    const people = written.flatMap((x) => {
       const r = byId.get(x.response_id);
       return r ? [{ responseId: x.id, sex: r.sex ?? null, ageBand: r.ageBand ?? null, occupation: r.occupation ?? null, createdAt: now }] : [];
     });
-    if (people.length > 0) await db.insert(surveyRespondents).values(people);
-    return inserted.length;
+    if (people.length > 0) {
+      await db
+        .insert(surveyRespondents)
+        .values(people)
+        .onConflictDoUpdate({ target: surveyRespondents.responseId, set: { sex: sql`excluded.sex`, ageBand: sql`excluded.age_band`, occupation: sql`excluded.occupation` } });
+    }
+    const inserted = written.filter((x) => x.fresh).length;
+    return { inserted, updated: written.length - inserted };
   },
 
   /** Deletes demographics collected before `before`; returns how many respondents were purged. */

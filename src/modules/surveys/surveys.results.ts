@@ -3,12 +3,14 @@
 // normal approximation otherwise), and the score of a survey-scored leaf. Pure: the repo supplies the counts.
 import {
   dimensionIndex,
+  multipleChoiceValue,
   normalInterval,
   overallIndex,
   questionScore,
   responseCount,
   surveyLeafScore,
   wilsonInterval,
+  type AnswerValue,
   type Fraction,
 } from '../../scoring/index.js';
 import { mappedQuestions, questionIndex, type QuestionInfo, type SurveyDocument } from './surveys.document.js';
@@ -37,13 +39,29 @@ export function poolCounts(list: readonly AnswerCounts[]): AnswerCounts {
   return out;
 }
 
+/**
+ * The value of one stored answer: its option's value, or for a multiple-choice question (stored as the chosen option
+ * codes separated by spaces) the mean/max/min of the chosen options' values. Undefined: not an answer of this
+ * definition, never scored.
+ */
+function answerValueOf(info: QuestionInfo, answer: string): AnswerValue | null | undefined {
+  if (info.values.has(answer)) {
+    const v = info.values.get(answer)!;
+    return info.multiple ? multipleChoiceValue([v], info.multiple) : v;
+  }
+  if (!info.multiple || !answer.includes(' ')) return undefined;
+  const chosen = answer.split(' ');
+  if (!chosen.every((c) => info.values.has(c))) return undefined;
+  return multipleChoiceValue(chosen.map((c) => info.values.get(c)!), info.multiple);
+}
+
 /** The answer values of one question, one per response that answered it (null = an excluded answer). */
-function valuesOf(info: QuestionInfo, counts: Map<string, number> | undefined): (number | null)[] {
-  const out: (number | null)[] = [];
+function valuesOf(info: QuestionInfo, counts: Map<string, number> | undefined): (AnswerValue | null)[] {
+  const out: (AnswerValue | null)[] = [];
   if (!counts) return out;
-  for (const [option, k] of counts) {
-    if (!info.values.has(option)) continue; // not an option of this definition: never scored
-    const v = info.values.get(option)!;
+  for (const [answer, k] of counts) {
+    const v = answerValueOf(info, answer);
+    if (v === undefined) continue;
     for (let i = 0; i < k; i++) out.push(v);
   }
   return out;
@@ -86,7 +104,7 @@ export interface SurveyResult {
   questions: QuestionResult[];
 }
 
-function intervalOf(info: QuestionInfo, values: (number | null)[]): IntervalView | null {
+function intervalOf(info: QuestionInfo, values: (AnswerValue | null)[]): IntervalView | null {
   if (info.binary) {
     const n = responseCount(values);
     let successes = 0;

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler, type FastifyPluginAsyncZod, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { ctxOf, problems } from '../../lib/http.js';
+import { publicBaseUrl } from '../../lib/public-url.js';
 import { surveyDocumentSchema } from './surveys.document.js';
 import { importTypes } from './surveys.import.js';
 import {
@@ -35,9 +36,8 @@ const binary = z.any().meta({ type: 'string', format: 'binary' });
 export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
   const svc = app.services.surveys;
   const config = app.appConfig;
-  const apiBase = `${config.publicBaseUrl}${app.prefix}`;
-  const withQr = <T extends { surveyCode: string; unitCode: string }>(l: T) => {
-    const base = `${apiBase}/surveys/${encodeURIComponent(l.surveyCode)}/units/${encodeURIComponent(l.unitCode)}`;
+  const withQr = (req: FastifyRequest) => <T extends { surveyCode: string; unitCode: string }>(l: T) => {
+    const base = `${publicBaseUrl(config, req)}${app.prefix}/surveys/${encodeURIComponent(l.surveyCode)}/units/${encodeURIComponent(l.unitCode)}`;
     return { ...l, qrPngUrl: `${base}/qr.png`, qrSvgUrl: `${base}/qr.svg` };
   };
 
@@ -131,7 +131,7 @@ export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(linkSchema), ...problems(401, 403, 404) },
       },
     },
-    async (req) => (await svc.links(ctxOf(req), req.params.code)).map(withQr),
+    async (req) => (await svc.links(ctxOf(req), req.params.code, publicBaseUrl(config, req))).map(withQr(req)),
   );
 
   app.get(
@@ -145,7 +145,7 @@ export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: linkSchema, ...problems(401, 403, 404) },
       },
     },
-    async (req) => withQr(await svc.link(ctxOf(req), req.params.code, req.params.unitCode)),
+    async (req) => withQr(req)(await svc.link(ctxOf(req), req.params.code, req.params.unitCode, publicBaseUrl(config, req))),
   );
 
   for (const format of ['png', 'svg'] as const) {
@@ -163,7 +163,7 @@ export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       async (req, reply) => {
-        const out = await svc.qr(ctxOf(req), req.params.code, req.params.unitCode, format, req.query.size);
+        const out = await svc.qr(ctxOf(req), req.params.code, req.params.unitCode, format, req.query.size, publicBaseUrl(config, req));
         return reply
           .type(format === 'png' ? 'image/png' : 'image/svg+xml')
           .header('content-disposition', `inline; filename="qr-${req.params.code}-${req.params.unitCode}.${format}"`)
@@ -184,8 +184,12 @@ export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
           operationId: 'importSurveyResponses',
           summary: 'Bulk import of a KoboToolbox / ODK Central / LimeSurvey export (CSV, JSON or XLSX), streamed; idempotent by response id',
           description:
-            'Question codes are the column names (group paths such as grp/Q1 or grp-Q1 accepted); a column names the unit code, one the response id ' +
-            '(instanceID, _uuid, __id, KEY or id). dryRun=true reports imported/duplicate/rejected counts with the reason of every rejected row and writes nothing. ' +
+            'Columns are matched to questions by code (group paths grp/Q1 and grp-Q1, LimeSurvey grid columns Q1[SQ001]), by the question’s sourceName, ' +
+            'by label (question text or sourceLabels, NFC-normalised, case and spacing ignored: Kobo label exports) or by ?columnMap=. Split multiple-choice ' +
+            'columns (q1/x, g1-q2/m, Q3[SQ001]) are read when the whole column is absent. The response id is the root id (meta/rootUuid, __id/KEY, then ' +
+            'instanceID, _uuid, id): re-importing an edited submission replaces the earlier version (updated), never adds one. Kobo HXL rows and ' +
+            'unfinished LimeSurvey responses are skipped and counted. dryRun=true reports the same counts, every column (matched per question, missing, ' +
+            'ignored) and the reason of every rejected row, and writes nothing. A file that cannot be parsed is a 422 with its line and the parser’s reason. ' +
             'The file is read incrementally and written in batches inside one transaction; the size cap is SURVEY_IMPORT_MAX_MB.',
           consumes: Object.keys(importTypes),
           params: codeParams,
@@ -200,7 +204,7 @@ export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!format) {
           throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the file as text/csv, application/json or the XLSX type, or name the format with ?format=csv|json|xlsx.');
         }
-        const { dryRun, unitColumn, unitCode, idColumn, delimiter } = req.query;
+        const { dryRun, unitColumn, unitCode, idColumn, delimiter, columnMap, includeIncomplete, timeZone } = req.query;
         return svc.importResponses(ctxOf(req), req.params.code, req.body as Readable, {
           format,
           dryRun,
@@ -208,6 +212,9 @@ export const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
           unitCode,
           idColumn,
           delimiter: delimiter === 'tab' ? '\t' : delimiter,
+          columnMap,
+          includeIncomplete,
+          timeZone,
         });
       },
     );

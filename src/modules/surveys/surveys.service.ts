@@ -12,11 +12,11 @@ import { orgUnitsRepo } from '../org-units/org-units.repo.js';
 import type { SurveyIndicesSource } from '../publications/publications.service.js';
 import type { SurveyIndex } from '../publications/snapshot.js';
 import { loadFramework, roundsRepo } from '../rounds/rounds.repo.js';
-import type { SurveyScoreSource } from '../results/results.service.js';
+import type { SurveyScoreSource, SurveyScoresSource } from '../results/results.service.js';
 import { demographicCode, demographicFields, demographicOptions, questionIndex, validateSurveyDocument, type DemographicField, type Respondent, type SurveyDocument } from './surveys.document.js';
 import { meter, recordsOf, runImport, type ImportOptions, type ImportReport, type ImportRow } from './surveys.import.js';
 import { documentOfSurvey, surveyColumns, surveyLeaves, surveysRepo, type SurveyRow } from './surveys.repo.js';
-import { emptyCounts, leafScore, poolCounts, surveyResult } from './surveys.results.js';
+import { emptyCounts, leafScore, poolCounts, surveyResult, type AnswerCounts } from './surveys.results.js';
 
 export function presentSurvey(row: SurveyRow, responseCount: number) {
   const doc = documentOfSurvey(row);
@@ -44,7 +44,7 @@ export function publicSurvey(doc: SurveyDocument) {
     dimensions: doc.dimensions.map((d) => ({
       code: d.code,
       title: d.title,
-      questions: d.questions.map((q) => ({ code: q.code, text: q.text, required: q.required, options: q.options.map((o) => ({ code: o.code, label: o.label })) })),
+      questions: d.questions.map((q) => ({ code: q.code, text: q.text, required: q.required, multiple: q.multiple !== undefined, options: q.options.map((o) => ({ code: o.code, label: o.label })) })),
     })),
     demographics: doc.demographics.map((field) => ({ field, options: Object.entries(demographicOptions[field]).map(([code, label]) => ({ code, label })) })),
   };
@@ -81,14 +81,33 @@ export const checkSurveyReferences: SurveyReferenceCheck = async (db, refs) => {
 };
 
 /**
- * Engine hook: a unit's score for a survey-scored leaf, exact ("p/q" Fraction): the mean of the mapped questions'
- * scores over the unit's responses. Null when the unit has no (scored) response: N/A with surveyOptional,
- * otherwise the item stays open ('survey_missing').
+ * Engine hook: a unit's outcome for a survey-scored leaf: the exact score ("p/q" Fraction, the mean of the mapped
+ * questions' scores over the unit's responses; null when no scored response), the unit's n and the survey's
+ * minResponses. Null when the survey does not exist.
  */
 export const surveyScoreOf: SurveyScoreSource = async (db, { unitCode, rule }) => {
   const found = await surveysRepo.unitCountsByCode(db, rule.surveyCode, unitCode);
   if (!found) return null;
-  return leafScore(documentOfSurvey(found.survey), rule, found.counts);
+  const doc = documentOfSurvey(found.survey);
+  return { surveyCode: rule.surveyCode, score: leafScore(doc, rule, found.counts), n: found.counts.n, minResponses: doc.minResponses };
+};
+
+/**
+ * The same outcomes for many units at once (issue 14: results in set-based queries): one counts query per survey
+ * the rules use, whatever the number of units; the returned lookup answers like surveyScoreOf.
+ */
+export const surveyScoresOf: SurveyScoresSource = async (db, { unitCodes, rules }) => {
+  const bySurvey = new Map<string, { doc: SurveyDocument; counts: Map<string, AnswerCounts> } | null>();
+  for (const code of new Set(rules.map((r) => r.surveyCode))) {
+    const survey = await surveysRepo.find(db, code);
+    bySurvey.set(code, survey ? { doc: documentOfSurvey(survey), counts: await surveysRepo.answerCounts(db, survey.id, unitCodes) } : null);
+  }
+  return (unitCode, rule) => {
+    const found = bySurvey.get(rule.surveyCode);
+    if (!found) return null;
+    const counts = found.counts.get(unitCode) ?? emptyCounts();
+    return { surveyCode: rule.surveyCode, score: leafScore(found.doc, rule, counts), n: counts.n, minResponses: found.doc.minResponses };
+  };
 };
 
 /**
@@ -201,11 +220,15 @@ export function createSurveysService(deps: { database: Database; config: Config 
         continue;
       }
       if (value === null || value === '') continue;
-      if (!info.values.has(value)) {
-        errors.push({ field: `body.answers.${code}`, code: 'invalid_option', message: `'${value}' is not an option of question ${code} (${info.question.options.map((o) => o.code).join(', ')})` });
+      // A multiple-choice answer is its option codes separated by spaces, stored in the order of the definition.
+      const chosen = info.multiple ? value.trim().split(/\s+/) : [value];
+      const wrong = chosen.find((c) => !info.values.has(c));
+      if (wrong !== undefined) {
+        const why = !info.multiple && value.trim().includes(' ') && value.trim().split(/\s+/).every((c) => info.values.has(c)) ? ' (question ' + code + ' is single choice: choose one option)' : '';
+        errors.push({ field: `body.answers.${code}`, code: 'invalid_option', message: `'${value}' is not an option of question ${code} (${info.question.options.map((o) => o.code).join(', ')})${why}` });
         continue;
       }
-      answers[code] = value;
+      answers[code] = info.multiple ? info.question.options.filter((o) => chosen.includes(o.code)).map((o) => o.code).join(' ') : value;
     }
     for (const [code, info] of questions) {
       if (info.question.required && answers[code] === undefined && !errors.some((e) => e.field === `body.answers.${code}`)) {
@@ -339,28 +362,28 @@ export function createSurveysService(deps: { database: Database; config: Config 
     },
 
     /** Address of a unit's public form (printed as a QR code at the one-stop desk). */
-    async link(ctx: Ctx, code: string, unitCode: string) {
+    async link(ctx: Ctx, code: string, unitCode: string, baseUrl = config.publicBaseUrl) {
       authorize(ctx.actor, 'survey.manage');
       const row = await requireSurvey(db, code);
       const unit = await orgUnitsRepo.find(db, unitCode);
       if (!unit) throw new NotFoundError('Org unit', unitCode);
       const { units } = await openUnits(db, code, unitCode);
-      return { surveyCode: row.code, unitCode: unit.code, unitName: unit.name, url: formUrl(config, row.code, unit.code), open: row.status === 'published' && units.has(unit.code) };
+      return { surveyCode: row.code, unitCode: unit.code, unitName: unit.name, url: formUrl(baseUrl, row.code, unit.code), open: row.status === 'published' && units.has(unit.code) };
     },
 
     /** The form addresses of every unit now collecting responses to the survey (to print them all). */
-    async links(ctx: Ctx, code: string) {
+    async links(ctx: Ctx, code: string, baseUrl = config.publicBaseUrl) {
       authorize(ctx.actor, 'survey.manage');
       const row = await requireSurvey(db, code);
       const { units } = await openUnits(db, code);
       const names = new Map((await surveysRepo.units(db, [...units])).map((u) => [u.code, u.name]));
       return [...units]
-        .map((u) => ({ surveyCode: row.code, unitCode: u, unitName: names.get(u) ?? u, url: formUrl(config, row.code, u), open: row.status === 'published' }))
+        .map((u) => ({ surveyCode: row.code, unitCode: u, unitName: names.get(u) ?? u, url: formUrl(baseUrl, row.code, u), open: row.status === 'published' }))
         .sort((a, b) => compareVietnamese(a.unitName, b.unitName));
     },
 
-    async qr(ctx: Ctx, code: string, unitCode: string, format: 'png' | 'svg', size: number): Promise<Buffer | string> {
-      const { url } = await this.link(ctx, code, unitCode);
+    async qr(ctx: Ctx, code: string, unitCode: string, format: 'png' | 'svg', size: number, baseUrl = config.publicBaseUrl): Promise<Buffer | string> {
+      const { url } = await this.link(ctx, code, unitCode, baseUrl);
       return qrImage(url, format, size);
     },
 
@@ -378,25 +401,44 @@ export function createSurveysService(deps: { database: Database; config: Config 
       const lower = new Map([...known.keys()].map((k) => [k.toLowerCase(), k]));
       const unitOf = (c: string) => known.get(c) ?? lower.get(c.toLowerCase()) ?? null;
       const metered = meter(body, config.surveyImportMaxBytes);
-      const records = recordsOf(opts.format, metered.stream, opts);
-      const existing = (tx: Db) => (ids: string[]) => surveysRepo.existingIds(tx, row.id, ids);
+      const notes: string[] = [];
+      const records = recordsOf(opts.format, metered.stream, opts, notes);
+      const existing = (tx: Db) => (ids: string[]) => surveysRepo.existingResponses(tx, row.id, ids);
       if (opts.dryRun) {
-        const report = await runImport(records, doc, unitOf, opts, {
-          existing: existing(db),
-          insert: async () => {
-            throw new Error('a dry run never writes');
+        const report = await runImport(
+          records,
+          doc,
+          unitOf,
+          opts,
+          {
+            existing: existing(db),
+            insert: async () => {
+              throw new Error('a dry run never writes');
+            },
           },
-        });
+          notes,
+        );
         return { ...report, bytes: metered.bytes, sha256: metered.sha256() };
       }
       return db.transaction(async (tx) => {
-        const report = await runImport(records, doc, unitOf, opts, { existing: existing(tx), insert: (rows) => surveysRepo.insertBatch(tx, row.id, 'import', rows, ctx.now) });
+        const report = await runImport(records, doc, unitOf, opts, { existing: existing(tx), insert: (rows) => surveysRepo.insertBatch(tx, row.id, 'import', rows, ctx.now) }, notes);
         const sha256 = metered.sha256();
         await recordAudit(tx, ctx, {
           action: 'survey.responses_imported',
           entityType: 'survey',
           entityId: code,
-          after: { format: opts.format, bytes: metered.bytes, sha256, rows: report.rows, imported: report.imported, duplicate: report.duplicate, rejected: report.rejected },
+          after: {
+            format: opts.format,
+            bytes: metered.bytes,
+            sha256,
+            rows: report.rows,
+            imported: report.imported,
+            updated: report.updated,
+            duplicate: report.duplicate,
+            rejected: report.rejected,
+            skipped: report.skipped.count,
+            answersRejected: report.answersRejected,
+          },
         });
         return { ...report, bytes: metered.bytes, sha256 };
       });
@@ -468,7 +510,7 @@ export function createSurveysService(deps: { database: Database; config: Config 
     async addResponsesAsSystem(ctx: SystemCtx, code: string, rows: ImportRow[], label: string) {
       return db.transaction(async (tx) => {
         const row = await requireSurvey(tx, code);
-        const imported = await surveysRepo.insertBatch(tx, row.id, 'import', rows, ctx.now);
+        const { inserted: imported } = await surveysRepo.insertBatch(tx, row.id, 'import', rows, ctx.now);
         await recordAudit(tx, ctx, { action: 'survey.responses_imported', entityType: 'survey', entityId: code, after: { source: label, rows: rows.length, imported } });
         return imported;
       });
@@ -498,9 +540,9 @@ function sameAnswers(a: Record<string, string>, b: Record<string, string>): bool
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-/** The web UI's page for one unit's form (`/khao-sat/{code}/{unitCode}`) under PUBLIC_BASE_URL. */
-export function formUrl(config: Pick<Config, 'publicBaseUrl'>, code: string, unitCode: string): string {
-  return `${config.publicBaseUrl}/khao-sat/${encodeURIComponent(code)}/${encodeURIComponent(unitCode)}`;
+/** The web UI's page for one unit's form (`/khao-sat/{code}/{unitCode}`) under the public base URL. */
+export function formUrl(baseUrl: string, code: string, unitCode: string): string {
+  return `${baseUrl}/khao-sat/${encodeURIComponent(code)}/${encodeURIComponent(unitCode)}`;
 }
 
 export type SurveysService = ReturnType<typeof createSurveysService>;

@@ -264,7 +264,7 @@ ${errorBox(error)}
 <form method="post" action="${CREATE_USER}" class="panel stack" novalidate>
   <input type="hidden" name="_csrf" value="${kit.csrf(req, reply)}">
   <div class="field-row">
-    ${textInput({ id: 'username', name: 'username', label: 'Tên đăng nhập', value: values.username, error: f.username, required: true, extra: html` autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64"`, hint: 'Chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới; ví dụ p1.vanthu.' })}
+    ${textInput({ id: 'username', name: 'username', label: 'Tên đăng nhập', value: values.username, error: f.username, required: true, extra: html` autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64"`, hint: 'Chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới; ví dụ sadec.vanthu.' })}
     ${textInput({ id: 'displayName', name: 'displayName', label: 'Họ và tên', value: values.displayName, error: f.displayName, required: true, extra: html` maxlength="200"`, cls: 'grow' })}
   </div>
   <div class="field-row">

@@ -11,6 +11,7 @@ import { field, type Kit } from '../kit.js';
 import { allowedDecisionPoints, assessmentStatusLabels, historyKindLabels, inputText, itemStatusLabels, phaseLabel, roleLabels, ruleText, sourceLabels } from '../labels.js';
 import { webError, type WebError } from '../messages.js';
 import { evidenceList, type ItemDetail } from './shared.js';
+import { trackedBlock, trackedOf } from './plans.js';
 
 const hide = { hide: true } as const;
 const ROLES: readonly Role[] = ['appraiser', 'coordinator'];
@@ -58,7 +59,7 @@ ${list.length === 0 ? html`<p class="panel">Chưa có kỳ đánh giá nào.</p>
 <section class="summary-grid">
   <div class="stat"><span class="stat-label">Tiêu chí trong phạm vi</span><strong>${all.length}</strong></div>
   <div class="stat"><span class="stat-label">Đã thẩm định</span><strong>${(counts.appraised ?? 0) + (counts.explanation_requested ?? 0) + (counts.explained ?? 0) + (counts.final ?? 0)}</strong></div>
-  <div class="stat ${toDo ? 'warn' : ''}"><span class="stat-label">Còn phải xử lý</span><strong>${toDo}</strong></div>
+  ${todoStat(round.phase, toDo, all.filter((r) => !['appraised', 'explanation_requested', 'explained', 'final'].includes(r.status)).length)}
 </section>
 <form method="get" class="filters panel" action="${queueHref(roundId)}">
   ${select('don_vi', 'Đơn vị', units, q.don_vi)}
@@ -131,9 +132,11 @@ ${
     const posted = state?.posted ?? {};
     const errOf = (form: FormState['form']) => (state?.form === form ? state.error : undefined);
 
+    const tracked = (await trackedOf(app, kit, req, p.roundId, p.unitCode)).get(p.code);
     const self = html`<section class="panel">
   <h2>Đơn vị tự chấm</h2>
   ${rule && item.source === 'self' ? html`<p class="rule-help">${ruleText(rule, item.maxPoints)}</p>` : html`<p class="source-note">${sourceLabels[item.source]}.</p>`}
+  ${trackedBlock(tracked)}
   <dl class="facts">
     <div><dt>Kết quả</dt><dd>${item.notApplicable ? html`<strong>Khai không phát sinh</strong>` : inputText(rule, item.selfInput as Record<string, unknown> | null)}</dd></div>
     <div><dt>Điểm tự chấm</dt><dd><strong>${item.notApplicable ? '–' : fmtPoints(item.selfPoints)}</strong> / ${fmtPoints(item.maxPoints)}</dd></div>
@@ -183,13 +186,16 @@ ${
 </form>`;
     }
 
+    // The coordinator enters the council's decision: on open items in final_appraisal, on any in council_review.
+    const mayDecideAsCouncil =
+      req.actor!.role === 'coordinator' && item.source !== 'survey' && (round.phase === 'council_review' || (round.phase === 'final_appraisal' && item.final === null));
     let finalForm: Slot = null;
-    if (item.mayFinalize) {
+    if (item.mayFinalize || mayDecideAsCouncil) {
       const e = errOf('final');
       const pointsDefault = posted.points ?? String(item.final?.source === 'final' ? (item.final.points ?? '') : (item.appraisal?.points ?? '')).replace('.', ',');
       finalForm = html`<form method="post" action="${itemHref(p.roundId, p.unitCode, p.code)}/chot" class="final-form">
   <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="etag" value="${item.etag}">
-  <h3>Thẩm định lại sau giải trình</h3>
+  <h3>${mayDecideAsCouncil ? 'Quyết định của Hội đồng thẩm định (cơ quan điều phối nhập)' : 'Thẩm định lại sau giải trình'}</h3>
   ${e ? html`<p class="flash flash-error" role="alert">${e.message}</p>` : ''}
   ${pointsControl(item, 'fi', pointsDefault, e?.fields.points)}
   <div class="field"><label for="fi-comment">Kết luận (bắt buộc)</label><textarea id="fi-comment" name="comment" rows="3" required>${posted.comment ?? (item.final?.source === 'final' ? (item.final.comment ?? '') : '')}</textarea>
@@ -214,7 +220,7 @@ ${
     ${decisions}
     ${appraisalForm}
     ${finalForm}
-    ${!item.mayAppraise && !item.mayFinalize ? html`<p class="muted">${req.actor!.role === 'coordinator' ? 'Cơ quan điều phối chỉ xem.' : round.phase === 'appraisal' || round.phase === 'final_appraisal' ? 'Tiêu chí này không cần xử lý trong giai đoạn hiện tại.' : `Giai đoạn hiện tại (${phaseLabel(round.phase)}) không nhận thẩm định.`}</p>` : ''}
+    ${!item.mayAppraise && !item.mayFinalize && !mayDecideAsCouncil ? html`<p class="muted">${req.actor!.role === 'coordinator' ? 'Cơ quan điều phối chỉ xem.' : round.phase === 'appraisal' || round.phase === 'final_appraisal' ? 'Tiêu chí này không cần xử lý trong giai đoạn hiện tại.' : `Giai đoạn hiện tại (${phaseLabel(round.phase)}) không nhận thẩm định.`}</p>` : ''}
   </section>
 </div>
 <section class="panel"><h2>Lịch sử thay đổi</h2>${historyTable(item)}</section>
@@ -282,7 +288,27 @@ ${nav}`;
       if (points === undefined) {
         throw new ValidationError([{ field: 'body.points', message: 'is required', code: 'required' }]);
       }
-      return assessments.putFinal(kit.ctx(req), p.roundId, p.unitCode, p.code, field(b, 'etag') ?? '', { points, comment });
+      const ctx = kit.ctx(req);
+      return ctx.actor.role === 'coordinator'
+        ? app.services.settlement.councilDecision(ctx, p.roundId, p.unitCode, p.code, field(b, 'etag') ?? '', { points, comment })
+        : assessments.putFinal(ctx, p.roundId, p.unitCode, p.code, field(b, 'etag') ?? '', { points, comment });
     });
   });
+}
+
+/**
+ * The "still to do" figure of the queue. Outside the two phases in which an appraiser acts, "Còn phải xử lý 0"
+ * while items are still unappraised read as "nothing left" (issue 15): say what the phase is waiting for instead.
+ */
+function todoStat(phase: string, toDo: number, unappraised: number): Html {
+  if (phase === 'appraisal' || phase === 'final_appraisal') {
+    return html`<div class="stat ${toDo ? 'warn' : ''}"><span class="stat-label">Còn phải xử lý</span><strong>${toDo}</strong></div>`;
+  }
+  const waiting =
+    phase === 'draft' || phase === 'self_assessment'
+      ? 'chưa đến giai đoạn thẩm định'
+      : phase === 'explanation'
+        ? 'đang chờ đơn vị giải trình'
+        : 'giai đoạn thẩm định đã kết thúc';
+  return html`<div class="stat"><span class="stat-label">Chưa thẩm định</span><strong>${unappraised}</strong><span class="muted"> (${waiting})</span></div>`;
 }

@@ -12,6 +12,7 @@ import { assessmentStatusLabels, openReasonLabels, phaseLabel } from '../labels.
 import { fieldMessage, webError, type WebError } from '../messages.js';
 import { itemHref, queueHref } from './appraiser.js';
 import { resultsDownloads } from './exports.js';
+import { councilHref, councilStatus } from './council.js';
 
 const hide = { hide: true } as const;
 type PR = { roundId: string };
@@ -41,9 +42,29 @@ function problemList(err: unknown): Slot {
   return html`<ul class="problems">${errors.map((e) => html`<li><strong>${locate(e.field)}</strong>: ${fieldMessage(e)}</li>`)}</ul>`;
 }
 
+/** A refused move to appraisal the coordinator may force: units that never submitted, pairs nobody appraises. */
+function forceable(err: unknown): boolean {
+  return err instanceof AppError && (Array.isArray(err.extra.unsubmittedUnits) || Array.isArray(err.extra.uncovered));
+}
+
+function settlementLists(err: unknown): Slot {
+  if (!forceable(err)) return null;
+  const x = (err as AppError).extra;
+  const unsubmitted = (x.unsubmittedUnits as string[] | undefined) ?? [];
+  const uncovered = (x.uncovered as { unitCode: string; areaCode: string }[] | undefined) ?? [];
+  return html`${unsubmitted.length ? html`<p>Đơn vị chưa nộp tự đánh giá (${unsubmitted.length}): ${unsubmitted.join(', ')}</p>` : ''}${
+    uncovered.length ? html`<p>Đơn vị · lĩnh vực chưa có người thẩm định hợp lệ (${uncovered.length}): ${uncovered.slice(0, 60).map((u) => `${u.unitCode} · LV ${u.areaCode}`).join('; ')}${uncovered.length > 60 ? ' …' : ''}</p>` : ''
+  }`;
+}
+
 function errorBox(err: unknown, e: WebError): Slot {
   const open = err instanceof AppError ? (err.extra.openItems as { unitName: string; criterionCode: string; title: string; reason: string; unitCode: string }[] | undefined) : undefined;
-  return html`<div class="flash flash-error" role="alert"><p><strong>${e.message}</strong></p>${problemList(err)}${
+  // Publication without a complete council record (hội đồng): name what is missing, in Vietnamese.
+  const missing = err instanceof AppError ? (err.extra.missing as string[] | undefined) : undefined;
+  const missingLabels: Record<string, string> = { members: 'thành viên Hội đồng thẩm định', minutes: 'biên bản họp Hội đồng', decisionIssuer: 'cơ quan/người ban hành quyết định', signer: 'họ tên và chức danh người ký quyết định' };
+  return html`<div class="flash flash-error" role="alert"><p><strong>${e.message}</strong></p>${problemList(err)}${settlementLists(err)}${
+    missing?.length ? html`<p>Còn thiếu: ${missing.map((m) => missingLabels[m] ?? m).join('; ')} (ghi nhận tại trang “Hội đồng thẩm định” của kỳ đánh giá).</p>` : ''
+  }${
     open?.length
       ? html`<ul class="problems">${open.slice(0, 30).map((o) => html`<li>${o.unitName} · ${o.criterionCode} ${o.title}: ${openReasonLabels[o.reason] ?? o.reason}</li>`)}${open.length > 30 ? html`<li>… và ${open.length - 30} tiêu chí khác</li>` : ''}</ul>`
       : ''
@@ -59,8 +80,8 @@ export function coordinatorPages(app: FastifyInstance, kit: Kit) {
   const { rounds, assessments, results, frameworks, orgUnits, users, publications } = app.services;
 
   /** Publication on the results page: the decision number and date in council review; corrections once published. */
-  function publishSection(round: { id: string; phase: string }, csrf: string, posted: Record<string, string>, pubs: Awaited<ReturnType<typeof publications.list>>): Slot {
-    const form = (correction: boolean) => html`<form method="post" action="${roundHref(round.id)}/cong-bo" class="stack" data-confirm="${correction ? 'Công bố đính chính? Bản công bố hiện tại sẽ được thay thế (vẫn lưu để tra cứu).' : 'Công bố kết quả? Kết quả được ký số, công khai và không sửa được.'}">
+  function publishSection(round: { id: string; phase: string }, csrf: string, posted: Record<string, string>, pubs: Awaited<ReturnType<typeof publications.list>>, councilMissing: readonly string[] = []): Slot {
+    const form = (correction: boolean) => html`<form method="post" action="${roundHref(round.id)}/cong-bo" class="stack" data-confirm="${correction ? 'Công bố đính chính? Bản công bố hiện tại sẽ được thay thế (vẫn lưu để tra cứu).' : 'Công bố kết quả? Kết quả được niêm phong bằng chữ ký điện tử của hệ thống, công khai và không sửa được.'}">
   <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="idempotency" value="${randomUUID()}">
   <div class="field-row">
     <div class="field"><label for="qd-so">Số quyết định công bố</label><input id="qd-so" name="decisionNumber" required placeholder="125/QĐ-UBND" value="${posted.decisionNumber ?? ''}"></div>
@@ -70,7 +91,7 @@ export function coordinatorPages(app: FastifyInstance, kit: Kit) {
   <button class="button primary" type="submit">${correction ? 'Công bố đính chính' : 'Công bố kết quả'}</button>
 </form>`;
     if (round.phase === 'council_review') {
-      return html`<section class="panel attention"><h2>Công bố kết quả</h2><p>Kết quả được đóng băng, ký số và công khai cho người dân ngay khi công bố.</p>${form(false)}</section>`;
+      return html`<section class="panel attention"><h2>Công bố kết quả</h2><p>Kết quả được đóng băng, niêm phong bằng chữ ký điện tử của hệ thống và công khai cho người dân ngay khi công bố.</p>${councilStatus(round.id, councilMissing)}${form(false)}</section>`;
     }
     if (round.phase === 'published') {
       return html`<section class="panel"><h2>Đã công bố</h2>
@@ -213,11 +234,14 @@ ${error?.box ?? ''}
     const transitionable = next && next !== 'published';
 
     const body = html`<div class="page-head"><div><h1>${round.name}</h1><p class="sub">Năm ${round.year}</p></div>
-  <div><a class="button" href="${roundHref(roundId)}/tien-do">Tiến độ các đơn vị</a> <a class="button" href="${queueHref(roundId)}">Hàng đợi thẩm định</a> <a class="button" href="${roundHref(roundId)}/ket-qua">Kết quả</a></div></div>
+  <div><a class="button" href="${roundHref(roundId)}/tien-do">Tiến độ các đơn vị</a> <a class="button" href="${queueHref(roundId)}">Hàng đợi thẩm định</a> <a class="button" href="${roundHref(roundId)}/ket-qua">Kết quả</a> <a class="button" href="${roundHref(roundId)}/chua-chot">Chưa chốt điểm</a> <a class="button" href="${councilHref(roundId)}">Hội đồng thẩm định</a></div></div>
 ${phaseStepper(round.phase)}
 <section class="panel">
   <h2>Chuyển giai đoạn</h2>
   ${box('transition')}
+  ${error?.form === 'transition' && next && forceable(error.err) ? html`<form method="post" action="${roundHref(roundId)}/chuyen-giai-doan" data-confirm="Vẫn chuyển sang “${phaseLabel(next)}”? Bản tự đánh giá chưa nộp được giữ nguyên như đã nhập và đánh dấu “chưa nộp”.">
+    <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="to" value="${next}"><input type="hidden" name="force" value="1">
+    <button class="button" type="submit">Vẫn chuyển giai đoạn</button></form>` : ''}
   <p>Giai đoạn hiện tại: <strong>${phaseLabel(round.phase)}</strong>${round.phaseChangedAt ? html` <span class="muted">(từ ${fmtDateTime(round.phaseChangedAt)})</span>` : ''}.</p>
   ${
     transitionable
@@ -290,7 +314,8 @@ ${phaseStepper(round.phase)}
   app.post<{ Params: PR }>('/dieu-phoi/ky-danh-gia/:roundId/chuyen-giai-doan', { config: cfg, schema: hide }, async (req, reply) => {
     const to = field(req.body, 'to') as Phase;
     if (!(phases as readonly string[]).includes(to)) return roundPage(req, reply, req.params.roundId);
-    return roundAction(req, reply, 'transition', () => rounds.transition(kit.ctx(req), req.params.roundId, to), 'da-chuyen');
+    const force = field(req.body, 'force') === '1';
+    return roundAction(req, reply, 'transition', () => rounds.transition(kit.ctx(req), req.params.roundId, to, { force }), 'da-chuyen');
   });
 
   app.post<{ Params: PR }>('/dieu-phoi/ky-danh-gia/:roundId/lich', { config: cfg, schema: hide }, async (req, reply) => {
@@ -434,17 +459,20 @@ ${p.groups.map(
     const gapCell = (g: number | null) => (g === null ? '–' : html`<span class="${g < 0 ? 'neg' : g > 0 ? 'pos' : ''}">${g > 0 ? '+' : ''}${fmtPoints(g)}</span>`);
     const posted = error?.posted ?? {};
     const pubs = round.phase === 'published' ? await publications.list({ roundId, includeSuperseded: true }) : [];
-    const publishExtra = publishSection(round, csrf, posted, pubs);
+    // The council record (hội đồng) must be complete before publication: say what is missing beside the form.
+    const councilMissing = round.phase === 'council_review' ? (await app.services.council.get(ctx, roundId)).missing : [];
+    const publishExtra = publishSection(round, csrf, posted, pubs, councilMissing);
 
     const body = html`<div class="page-head"><div><h1>Kết quả (xem trước)</h1><p class="sub">${round.name}</p></div>
   <div class="status-box"><span class="tag phase">${phaseLabel(round.phase)}</span></div></div>
 <p class="muted">Kết quả tính trực tiếp từ điểm hiện có; chưa công bố thì người dân không xem được. Dòng còn tiêu chí chưa chốt là kết quả tạm tính.</p>
 ${r.groups.map((g) => {
-  const areaCodes = g.rows[0]?.areas.map((a) => a.code) ?? [];
+  // Areas by name, not "LV 1…10" (issue 15); the header cells wrap so the table fits 1366 px.
+  const areaHeads = g.rows[0]?.areas.map((a) => ({ code: a.code, title: a.title ?? `Lĩnh vực ${a.code}` })) ?? [];
   return html`<section class="panel">
   <h2>${g.name} <span class="muted">(${g.frameworkCode})</span></h2>
   <div class="table-wrap"><table class="data ranking">
-    <thead><tr><th scope="col" class="num">Hạng</th><th scope="col">Đơn vị</th>${areaCodes.map((c) => html`<th scope="col" class="num">LV ${c}</th>`)}<th scope="col" class="num">Tổng điểm</th><th scope="col" class="num">Chỉ số</th><th scope="col">Xếp loại</th><th scope="col" class="num">Tự chấm</th><th scope="col" class="num">Chênh lệch</th><th scope="col" class="num">Chưa chốt</th></tr></thead>
+    <thead><tr><th scope="col" class="num">Hạng</th><th scope="col">Đơn vị</th>${areaHeads.map((a) => html`<th scope="col" class="num area-col" title="${a.code}. ${a.title}"><span class="area-code">${a.code}.</span> ${a.title}</th>`)}<th scope="col" class="num">Tổng điểm</th><th scope="col" class="num">Chỉ số</th><th scope="col">Xếp loại</th><th scope="col" class="num">Tự chấm</th><th scope="col" class="num">Chênh lệch</th><th scope="col" class="num">Chưa chốt</th></tr></thead>
     <tbody>${g.rows.map(
       (row) => html`<tr><td class="num">${row.rank ?? '–'}</td><th scope="row"><a href="${queueHref(roundId)}?don_vi=${encodeURIComponent(row.unitCode)}">${row.unitName}</a></th>
       ${row.areas.map((a) => html`<td class="num">${fmtPoints(a.points)}</td>`)}
@@ -470,12 +498,14 @@ ${
 }
 ${resultsDownloads(roundId)}
 <section class="panel"><h2>Tiêu chí chưa có điểm cuối cùng (${r.openItems.length})</h2>
+  <p><a href="${roundHref(roundId)}/chua-chot">Xem theo lý do, kèm liên kết đến từng tiêu chí</a></p>
   ${openItemsSummary(roundId, r.openItems)}
   ${
     round.phase === 'final_appraisal'
       ? html`${box('confirm')}<form method="post" action="${roundHref(roundId)}/xac-nhan-tu-cham" class="stack" data-confirm="Xác nhận điểm tự chấm cho mọi tiêu chí chưa được thẩm định?">
     <input type="hidden" name="_csrf" value="${csrf}">
     <div class="field"><label for="confirm-reason">Lý do xác nhận điểm tự chấm cho các tiêu chí chưa thẩm định</label><input id="confirm-reason" name="reason" required value="${posted.reason ?? ''}"></div>
+    <label class="check"><input type="checkbox" name="includeNotApplicable" value="1"> Xác nhận cả các tiêu chí đơn vị khai “không phát sinh” chưa được thẩm định</label>
     <button class="button" type="submit">Xác nhận điểm tự chấm</button></form>`
       : ''
   }
@@ -500,7 +530,7 @@ ${publishExtra}`;
       if (!reason) {
                 throw new ValidationError([{ field: 'reason', message: 'required', code: 'required' }]);
       }
-      await results.confirmSelfPoints(kit.ctx(req), req.params.roundId, { reason });
+      await results.confirmSelfPoints(kit.ctx(req), req.params.roundId, { reason, includeNotApplicable: field(req.body, 'includeNotApplicable') === '1' });
     } catch (err) {
       const e = webError(err);
       if (e.status >= 500) throw err;

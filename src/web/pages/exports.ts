@@ -19,7 +19,7 @@ export function resultsDownloads(roundId: string): Html {
   return html`<section class="panel"><h2>Tải về</h2><div class="downloads">
   ${link('results', 'csv', 'Bảng kết quả')} ${link('results', 'xlsx', 'Bảng kết quả')}
   ${link('discrepancies', 'csv', 'Báo cáo chênh lệch')} ${link('discrepancies', 'xlsx', 'Báo cáo chênh lệch')}
-</div><p class="muted">Tệp CSV dùng mã UTF-8 (mở được bằng Excel); kết quả là bản xem trước, chưa phải kết quả công bố.</p></section>`;
+</div><p class="muted">Tệp CSV mở thẳng bằng Excel (dấu “;” phân cách cột, dấu phẩy thập phân, ngày dd/mm/yyyy); thêm <code>?format=plain</code> vào đường dẫn để lấy bản cho máy (dấu “,”, dấu chấm thập phân). Kết quả là bản xem trước, chưa phải kết quả công bố.</p></section>`;
 }
 
 export function resultsExportPages(app: FastifyInstance, kit: Kit) {
@@ -27,7 +27,8 @@ export function resultsExportPages(app: FastifyInstance, kit: Kit) {
   for (const [report, slug] of Object.entries(slugs) as [ResultsReport, string][]) {
     for (const format of formats) {
       app.get<{ Params: { roundId: string } }>(`/dieu-phoi/ky-danh-gia/:roundId/tai-ve/${slug}.${format}`, { config: { webRoles: COORDINATOR }, schema: hide }, async (req, reply) => {
-        const file = await resultsExport(await results.results(kit.ctx(req), req.params.roundId), report, format);
+        const flavour = (req.query as { format?: string } | undefined)?.format === 'plain' ? 'plain' : 'excel';
+        const file = await resultsExport(await results.results(kit.ctx(req), req.params.roundId), report, format, flavour);
         return reply.type(file.contentType).header('content-disposition', contentDisposition(file.filename)).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(file.body);
       });
     }

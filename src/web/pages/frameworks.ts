@@ -8,7 +8,7 @@ import type { Rule } from '../../scoring/index.js';
 import { fmtDateTime, fmtIndex, fmtPoints } from '../format.js';
 import { html, type Html, type Slot } from '../html.js';
 import type { Kit } from '../kit.js';
-import { areaKindLabels, ruleText, sourceLabels } from '../labels.js';
+import { areaKindBadge, ruleText, sourceLabels } from '../labels.js';
 import { webError, type WebError } from '../messages.js';
 import { verifyCsrf } from '../session.js';
 import { csrfRefused } from './unit.js';
@@ -58,7 +58,7 @@ function tree(nodes: Criterion[], depth = 1): Html {
   return html`<ul class="tree depth-${depth}">${nodes.map((n) => {
     const leaf = !n.children?.length;
     return html`<li>
-  <div class="tree-node${leaf ? ' leaf' : ''}"><span class="code">${n.code}</span> <span class="title">${n.title}</span> <span class="pts">${fmtPoints(n.maxPoints)} điểm</span>${depth === 1 && n.kind && n.kind !== 'regular' ? html` <span class="tag">${areaKindLabels[n.kind]}</span>` : ''}</div>
+  <div class="tree-node${leaf ? ' leaf' : ''}"><span class="code">${n.code}</span> <span class="title">${n.title}</span> <span class="pts">${fmtPoints(n.maxPoints)} điểm</span>${depth === 1 && areaKindBadge(n.kind, n.title) ? html` <span class="tag">${areaKindBadge(n.kind, n.title)}</span>` : ''}</div>
   ${
     leaf
       ? html`<div class="tree-leaf-info"><span class="tag">${sourceLabels[n.source ?? 'self']}</span>${n.naAllowed ? html` <span class="tag">cho phép không phát sinh</span>` : ''}${n.evidence?.required ? html` <span class="tag">bắt buộc tài liệu</span>` : ''}
@@ -177,7 +177,8 @@ ${
   <div class="stat"><span class="stat-label">Điểm thưởng / trừ tối đa</span><strong>${fmtPoints(fw.bonusCap)} / ${fmtPoints(fw.penaltyCap)}</strong></div>
 </section>
 <section class="panel"><h2>Xếp loại</h2><ul class="inline-list">${fw.bands.map((b) => html`<li><strong>${b.label}</strong>: từ ${fmtIndex(b.minIndex)}</li>`)}</ul>
-${fw.surveyOptional ? html`<p class="muted">Tiêu chí khảo sát không có phiếu thì không tính (chỉ số tính trên phần còn lại).</p>` : ''}</section>
+${fw.surveyOptional ? html`<p class="muted">Tiêu chí khảo sát không có phiếu thì không tính (chỉ số tính trên phần còn lại).</p>` : ''}
+<p class="muted">Tiêu chí “không phát sinh”: ${fw.notApplicableScoring === 'full_points' ? 'được tính đạt điểm tối đa của tiêu chí.' : 'không tính vào điểm tối đa (chỉ số tính trên phần còn lại).'}</p></section>
 <section class="panel"><h2>Cây tiêu chí</h2>${tree(fw.criteria as Criterion[])}</section>`;
     return kit.page(req, reply, {
       title: fw.code,

@@ -10,6 +10,7 @@ import type { SurveysService } from '../../modules/surveys/surveys.service.js';
 import { fmtDate, fmtIndex, fmtPoints } from '../format.js';
 import { attr, html, jsonData, type Html, type Slot } from '../html.js';
 import { field, type Kit } from '../kit.js';
+import { areaKindBadge } from '../labels.js';
 import { webError } from '../messages.js';
 
 const hide = { hide: true } as const;
@@ -20,6 +21,8 @@ type SurveyForm = Awaited<ReturnType<SurveysService['publicUnitForm']>>;
 export const publicationHref = (id: string, group?: string) => `/cong-khai/${encodeURIComponent(id)}${group ? `?nhom=${encodeURIComponent(group)}` : ''}`;
 const unitHref = (id: string, unitCode: string) => `/cong-khai/${encodeURIComponent(id)}/don-vi/${encodeURIComponent(unitCode)}`;
 const CHART = '/assets/vendor/chart.umd.min.js';
+/** The verification in Vietnamese for people; the API's JSON (…/verify) stays for programs. */
+const verifyHref = (id: string) => `/cong-khai/${encodeURIComponent(id)}/kiem-tra`;
 
 function downloads(p: { id: string }): Html {
   const base = `/api/v1/public/publications/${encodeURIComponent(p.id)}`;
@@ -27,8 +30,8 @@ function downloads(p: { id: string }): Html {
   <a class="button small" href="${base}.csv" download>Tải CSV</a>
   <a class="button small" href="${base}.xlsx" download>Tải Excel (XLSX)</a>
   <a class="button small" href="${base}.pdf" download>Tải PDF</a>
-  <a class="button small" href="${base}">Dữ liệu JSON có chữ ký số</a>
-  <a class="button small" href="${base}/verify">Kiểm tra chữ ký</a>
+  <a class="button small" href="${base}">Dữ liệu JSON có chữ ký điện tử của hệ thống</a>
+  <a class="button small" href="${verifyHref(p.id)}">Kiểm tra chữ ký</a>
 </div>`;
 }
 
@@ -91,7 +94,7 @@ ${
 }
 ${group ? rankingSection(pubId, group) : html`<p class="panel">Chưa có dữ liệu.</p>`}
 <section class="panel"><h2>Tải về</h2>${downloads({ id: pubId })}
-  <p class="muted">Mã băm SHA-256 của bản công bố: <code class="hash">${doc.hash}</code>. Dữ liệu được ký số (Ed25519); khóa công khai tại <a href="/api/v1/public/signing-key">/api/v1/public/signing-key</a>.</p></section>`;
+  <p class="muted">Mã băm SHA-256 của bản công bố: <code class="hash">${doc.hash}</code>. Dữ liệu được xác thực bằng chữ ký điện tử của hệ thống (Ed25519; khác với chữ ký bằng chứng thư của tổ chức chứng thực CA); khóa công khai tại <a href="/api/v1/public/signing-key">/api/v1/public/signing-key</a>.</p></section>`;
     return kit.page(req, reply, { title: `Kết quả Chỉ số CCHC năm ${snapshot.round.year}`, body, section: '/cong-khai', vendorScripts: [CHART], scripts: ['/assets/charts.js'], flash: kit.flashOf(req) });
   }
 
@@ -111,6 +114,35 @@ ${group ? rankingSection(pubId, group) : html`<p class="panel">Chưa có dữ li
     return publicationPage(req, reply, req.params.pubId, req.query.nhom, list);
   });
 
+  // Signature check as a page (issue 15): the same recomputation as GET /api/v1/public/publications/{id}/verify,
+  // told in Vietnamese; the technical values stay visible for whoever wants to check them by hand.
+  app.get<{ Params: { pubId: string } }>('/cong-khai/:pubId/kiem-tra', { schema: hide }, async (req, reply) => {
+    if (!UUID.test(req.params.pubId)) throw new NotFoundError('Publication', req.params.pubId);
+    const v = await publications.verify(req.params.pubId);
+    reply.header('cache-control', 'no-cache');
+    const verdict = v.valid
+      ? html`<p class="flash flash-ok" role="status"><strong>Hợp lệ.</strong> Nội dung bản công bố khớp với mã băm đã lưu, chữ ký điện tử của hệ thống đúng và liên kết với bản công bố trước không bị đứt: dữ liệu không bị sửa đổi kể từ khi công bố.</p>`
+      : html`<p class="flash flash-error" role="alert"><strong>Không hợp lệ.</strong> Phát hiện ${v.problems.length} vấn đề: nội dung, chữ ký hoặc chuỗi liên kết không còn khớp với lúc công bố. Đề nghị liên hệ cơ quan công bố.</p>`;
+    const row = (label: string, value: Slot) => html`<tr><th scope="row">${label}</th><td class="wrap-anywhere">${value}</td></tr>`;
+    const body = html`<div class="page-head"><div><h1>Kiểm tra chữ ký điện tử của hệ thống</h1><p class="sub">Bản công bố ${v.publicationId}</p></div></div>
+${verdict}
+<section class="panel"><h2>Thông tin kiểm tra</h2><div class="table-wrap"><table>
+  ${row('Kết quả', v.valid ? 'Hợp lệ' : 'Không hợp lệ')}
+  ${row('Thuật toán chữ ký', v.algorithm)}
+  ${row('Mã khóa', v.keyId)}
+  ${row('Mã băm SHA-256 đã lưu', v.hash)}
+  ${row('Mã băm tính lại', v.computedHash)}
+  ${row('Chữ ký', v.signature)}
+  ${row('Mã băm bản công bố trước', v.prevHash)}
+  ${v.supersedesId ? row('Thay thế bản công bố', html`<a href="${publicationHref(v.supersedesId)}">${v.supersedesId}</a>`) : ''}
+  ${v.supersededBy ? row('Đã được thay thế bởi', html`<a href="${publicationHref(v.supersededBy)}">bản công bố mới hơn</a>`) : ''}
+</table></div>
+${v.problems.length ? html`<h2>Vấn đề phát hiện (chi tiết kỹ thuật)</h2><ul>${v.problems.map((p) => html`<li class="wrap-anywhere">${p}</li>`)}</ul>` : ''}
+<p class="muted">Cách kiểm tra độc lập: tải <a href="/api/v1/public/publications/${v.publicationId}">dữ liệu JSON</a> và <a href="/api/v1/public/signing-key">khóa công khai</a>, tính SHA-256 trên dạng chuẩn (RFC 8785) của phần “snapshot” rồi kiểm tra chữ ký Ed25519. Kết quả dạng máy đọc: <a href="/api/v1/public/publications/${v.publicationId}/verify">JSON</a>.</p></section>
+<p><a href="${publicationHref(v.publicationId)}">← Về bản công bố</a></p>`;
+    return kit.page(req, reply, { title: 'Kiểm tra chữ ký điện tử của hệ thống', body, section: '/cong-khai' });
+  });
+
   app.get<{ Params: { pubId: string; unitCode: string } }>('/cong-khai/:pubId/don-vi/:unitCode', { schema: hide }, async (req, reply) => {
     const { doc, snapshot } = await snapshotOf(req.params.pubId);
     const group = snapshot.groups.find((g) => g.rows.some((r) => r.unitCode === req.params.unitCode));
@@ -127,7 +159,8 @@ ${group ? rankingSection(pubId, group) : html`<p class="panel">Chưa có dữ li
       type: 'areas',
       labels: regular.map((a) => `${a.code}. ${a.title ?? ''}`),
       values: regular.map((a) => a.index),
-      history: { labels: history.map((h) => String(h.year)), values: history.map((h) => h.index) },
+      // Own rows only in the chart; rows of the units this one was formed from are listed in the table below.
+      history: { labels: history.filter((h) => !h.predecessor).map((h) => String(h.year)), values: history.filter((h) => !h.predecessor).map((h) => h.index) },
     };
     const body = html`<div class="page-head"><div><p class="sub"><a href="${publicationHref(doc.id, group.code)}">${group.name} · năm ${snapshot.round.year}</a></p><h1>${row.unitName}</h1></div></div>
 <section class="summary-grid">
@@ -140,7 +173,7 @@ ${jsonData('chart-data', chart)}
 <section class="panel"><h2>Chỉ số theo lĩnh vực</h2>
   <div class="chart-box" style="height:${Math.max(220, regular.length * 34 + 60)}px"><canvas id="bieu-do-linh-vuc" role="img" aria-label="Biểu đồ chỉ số từng lĩnh vực; số liệu ở bảng bên dưới"></canvas></div>
   <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Lĩnh vực</th><th scope="col" class="num">Điểm</th><th scope="col" class="num">Tối đa</th><th scope="col" class="num">Chỉ số</th></tr></thead>
-  <tbody>${row.areas.map((a) => html`<tr><th scope="row">${a.code}. ${a.title ?? ''}${a.kind !== 'regular' ? html` <span class="tag">${a.kind === 'bonus' ? 'điểm thưởng' : 'điểm trừ'}</span>` : ''}</th><td class="num">${fmtPoints(a.points)}</td><td class="num">${a.kind === 'regular' ? fmtPoints(a.max) : '–'}</td><td class="num">${a.kind === 'regular' ? fmtIndex(a.index) : '–'}</td></tr>`)}</tbody></table></div>
+  <tbody>${row.areas.map((a) => html`<tr><th scope="row">${a.code}. ${a.title ?? ''}${areaKindBadge(a.kind, a.title) ? html` <span class="tag">${areaKindBadge(a.kind, a.title)}</span>` : ''}</th><td class="num">${fmtPoints(a.points)}</td><td class="num">${a.kind === 'regular' ? fmtPoints(a.max) : '–'}</td><td class="num">${a.kind === 'regular' ? fmtIndex(a.index) : '–'}</td></tr>`)}</tbody></table></div>
 </section>
 <section class="panel"><h2>Qua các năm</h2>
   ${
@@ -148,8 +181,9 @@ ${jsonData('chart-data', chart)}
       ? html`<div class="chart-box" style="height:240px"><canvas id="bieu-do-lich-su" role="img" aria-label="Biểu đồ chỉ số qua các năm; số liệu ở bảng bên dưới"></canvas></div>`
       : html`<p class="muted">Chưa có kết quả của năm trước để so sánh.</p>`
   }
-  <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Năm</th><th scope="col" class="num">Chỉ số</th><th scope="col" class="num">Xếp hạng</th><th scope="col">Xếp loại</th><th scope="col">Quyết định</th></tr></thead>
-  <tbody>${history.map((h) => html`<tr><th scope="row"><a href="${publicationHref(h.publicationId, h.groupCode)}">${h.year}</a></th><td class="num">${fmtIndex(h.index)}</td><td class="num">${h.rank ?? '–'} / ${h.unitsInGroup}</td><td>${h.bandLabel ?? '–'}</td><td>${h.decisionNumber} (${fmtDate(h.decisionDate)})</td></tr>`)}</tbody></table></div>
+  ${history.some((h) => h.predecessor) ? html`<p class="muted">Gồm kết quả đã công bố của các đơn vị được sắp xếp, hợp nhất thành đơn vị này (ghi theo tên và mã của từng đơn vị tại thời điểm công bố).</p>` : ''}
+  <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Năm</th><th scope="col">Đơn vị</th><th scope="col" class="num">Chỉ số</th><th scope="col" class="num">Xếp hạng</th><th scope="col">Xếp loại</th><th scope="col">Quyết định</th></tr></thead>
+  <tbody>${history.map((h) => html`<tr><th scope="row"><a href="${publicationHref(h.publicationId, h.groupCode)}">${h.year}</a></th><td>${h.predecessor ? html`<a href="${unitHref(h.publicationId, h.unitCode)}">${h.unitName}</a> (${h.unitCode}, đơn vị trước sắp xếp)` : html`${h.unitName}`}</td><td class="num">${fmtIndex(h.index)}</td><td class="num">${h.rank ?? '–'} / ${h.unitsInGroup}</td><td>${h.bandLabel ?? '–'}</td><td>${h.decisionNumber} (${fmtDate(h.decisionDate)})${h.proof.status === 'verified' ? '' : html` <span class="tag">${h.proof.status === 'row-altered' ? 'bản lưu bị sửa, hiển thị số liệu đã ký' : 'không xác thực được chữ ký'}</span>`}</td></tr>`)}</tbody></table></div>
 </section>
 ${
   row.surveys.length

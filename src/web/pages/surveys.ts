@@ -8,6 +8,7 @@ import type { Role } from '../../db/schema.js';
 import { can } from '../../auth/policy.js';
 import { contentDisposition } from '../../lib/blobs/index.js';
 import { AppError, type FieldError } from '../../lib/errors.js';
+import { publicBaseUrl } from '../../lib/public-url.js';
 import { demographicOptions, type DemographicField } from '../../modules/surveys/surveys.document.js';
 import { importTypes, XLSX_MIME, type ImportFormat } from '../../modules/surveys/surveys.import.js';
 import { qrImage, type SurveysService } from '../../modules/surveys/surveys.service.js';
@@ -62,11 +63,23 @@ function fileProblem(e: FieldError): string {
     case 'unknown_column':
       return e.field.endsWith('idColumn') ? 'Tệp không có cột mã phiếu đã ghi.' : 'Tệp không có cột mã đơn vị đã ghi.';
     case 'no_question_columns':
-      return 'Tệp không có cột nào trùng với mã câu hỏi của bảng hỏi.';
+      return 'Tệp không có cột nào khớp với câu hỏi của bảng hỏi (theo mã câu hỏi, tên nguồn sourceName, nội dung câu hỏi hoặc sourceLabels).';
+    case 'missing_required_question':
+      return `Tệp thiếu cột của câu hỏi bắt buộc: ${e.message}`;
+    case 'wrong_delimiter':
+      return `Dấu phân cách cột không đúng: ${e.message}`;
+    case 'looks_like_json':
+      return 'Tệp là JSON chứ không phải CSV: hãy đặt đuôi .json.';
+    case 'looks_like_xlsx':
+      return 'Tệp là bảng tính XLSX: hãy đặt đuôi .xlsx.';
+    case 'binary':
+      return 'Tệp không phải văn bản (tệp nhị phân): hãy tải lại tệp xuất CSV, JSON hoặc XLSX từ công cụ khảo sát.';
+    case 'not_utf8':
+      return 'Tệp không ở mã UTF-8: hãy lưu lại dạng “CSV UTF-8” hoặc tải lại tệp xuất từ công cụ khảo sát.';
     case 'unknown_unit':
       return 'Đơn vị đã chọn không tồn tại.';
     case 'malformed':
-      return 'Không đọc được tệp: kiểm tra lại định dạng (CSV, JSON hoặc XLSX) và nội dung tệp.';
+      return `Không đọc được tệp: kiểm tra lại định dạng (CSV, JSON hoặc XLSX) và nội dung tệp (${e.message}).`;
     default:
       return 'Tệp không hợp lệ.';
   }
@@ -81,21 +94,73 @@ function formatOf(filename: string, mime: string): ImportFormat | null {
   return importTypes[mime.split(';')[0]!.trim().toLowerCase()] ?? null;
 }
 
+/** Why rows were skipped or answers left out, in Vietnamese. */
+const skipTexts: Record<string, string> = {
+  hxl_tags: 'Dòng thẻ HXL (#…) của KoboToolbox, không phải phiếu',
+  incomplete: 'Phiếu LimeSurvey chưa hoàn thành (không có submitdate)',
+};
+const warningTexts: Record<string, string> = {
+  multiple_choice: 'Chọn nhiều phương án cho câu hỏi một lựa chọn: bỏ câu trả lời này, giữ các câu khác của phiếu.',
+  question_without_column: 'Câu hỏi không có cột nào trong tệp.',
+  not_read: 'Trang tính không được đọc.',
+};
+const matchTexts: Record<string, string> = { code: 'mã', sourceName: 'tên nguồn', label: 'nội dung', mapping: 'ánh xạ' };
+
+/** The columns part of the report: every question with its columns (or none), ids, unit, dates, ignored columns. */
+function importColumns(r: Report): Html {
+  const c = r.columns;
+  const byColumn = new Map(c.questions.map((q) => [q.column, q]));
+  return html`<details${c.missing.length ? raw(' open') : ''}><summary>Các cột đã nhận diện (${fmtInt(c.questions.length)} cột câu hỏi, ${fmtInt(c.missing.length)} câu hỏi thiếu cột, ${fmtInt(c.ignoredCount)} cột bỏ qua)</summary>
+  <div class="table-wrap"><table class="data import-columns"><thead><tr><th scope="col">Câu hỏi</th><th scope="col">Cột trong tệp</th></tr></thead>
+  <tbody>${c.byQuestion.map(
+    (q) => html`<tr><td><code>${q.code}</code></td><td>${
+      q.columns.length
+        ? q.columns.map((col, i) => {
+            const m = byColumn.get(col);
+            return html`${i ? ', ' : ''}<code>${col}</code> <small class="muted">(${matchTexts[m?.by ?? 'code'] ?? ''}${m?.option ? ` · phương án ${m.option}` : ''}${m?.covered ? ' · không đọc, dùng các cột tách' : ''})</small>`;
+          })
+        : html`<span class="tag warn">không có cột${c.missing.find((m) => m.code === q.code)?.required ? ' (bắt buộc)' : ''}</span>`
+    }</td></tr>`,
+  )}</tbody></table></div>
+  <ul>
+    <li>Cột mã phiếu: <code>${c.id ?? '–'}</code>${c.idFallbacks.length ? html` (khi trống: ${c.idFallbacks.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)})` : ''}</li>
+    ${c.version ? html`<li>Cột phiên bản phiếu (đổi khi phiếu được sửa): <code>${c.version}</code></li>` : ''}
+    <li>Cột mã đơn vị: <code>${c.unit ?? '–'}</code></li>
+    ${c.submitted.length ? html`<li>Cột thời điểm nộp: ${c.submitted.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}</li>` : ''}
+    ${c.demographics.length ? html`<li>Thông tin người trả lời: ${c.demographics.map((d, i) => html`${i ? ', ' : ''}<code>${d.column}</code> → ${demographicLabels[d.field]}`)}</li>` : ''}
+    ${c.ignoredCount ? html`<li>Bỏ qua ${fmtInt(c.ignoredCount)} cột: ${c.ignored.join(', ')}${c.ignoredTruncated ? ` … (chỉ liệt kê ${fmtInt(c.ignored.length)} cột đầu)` : ''}</li>` : ''}
+  </ul><p class="muted hash">${fmtInt(r.bytes)} byte · SHA-256 ${r.sha256}</p></details>`;
+}
+
 function importReport(r: Report, filename: string): Html {
   const ok = r.rejected === 0;
   const heading = r.dryRun ? `Kết quả kiểm tra (chạy thử): ${filename}` : `Đã nhập: ${filename}`;
   const summary = r.dryRun
-    ? html`<p class="flash ${ok ? 'flash-ok' : 'flash-info'}" role="status">Chạy thử, <strong>chưa có phiếu nào được lưu</strong>. Tệp có ${fmtInt(r.rows)} dòng dữ liệu: ${fmtInt(r.imported)} phiếu sẽ được nhập, ${fmtInt(r.duplicate)} phiếu trùng (bỏ qua), ${fmtInt(r.rejected)} dòng bị từ chối.</p>`
-    : html`<p class="flash flash-ok" role="status">Đã nhập ${fmtInt(r.imported)} phiếu từ ${fmtInt(r.rows)} dòng dữ liệu; ${fmtInt(r.duplicate)} phiếu trùng (bỏ qua), ${fmtInt(r.rejected)} dòng bị từ chối.</p>`;
+    ? html`<p class="flash ${ok ? 'flash-ok' : 'flash-info'}" role="status">Chạy thử, <strong>chưa có phiếu nào được lưu</strong>. Tệp có ${fmtInt(r.rows)} dòng dữ liệu: ${fmtInt(r.imported)} phiếu sẽ được nhập, ${fmtInt(r.updated)} phiếu đã sửa sẽ thay bản cũ, ${fmtInt(r.duplicate)} phiếu trùng (bỏ qua), ${fmtInt(r.skipped.count)} dòng không phải phiếu (bỏ qua), ${fmtInt(r.rejected)} dòng bị từ chối.</p>`
+    : html`<p class="flash flash-ok" role="status">Đã nhập ${fmtInt(r.imported)} phiếu từ ${fmtInt(r.rows)} dòng dữ liệu; ${fmtInt(r.updated)} phiếu đã sửa thay bản cũ, ${fmtInt(r.duplicate)} phiếu trùng (bỏ qua), ${fmtInt(r.skipped.count)} dòng không phải phiếu (bỏ qua), ${fmtInt(r.rejected)} dòng bị từ chối.</p>`;
   return html`<section class="panel ${ok ? 'ok-panel' : 'attention'}" aria-live="polite" id="bao-cao">
   <h2>${heading}</h2>
   ${summary}
   <section class="summary-grid">
     <div class="stat"><span class="stat-label">Dòng dữ liệu</span><strong>${fmtInt(r.rows)}</strong></div>
     <div class="stat"><span class="stat-label">${r.dryRun ? 'Sẽ nhập' : 'Đã nhập'}</span><strong>${fmtInt(r.imported)}</strong></div>
+    <div class="stat"><span class="stat-label">${r.dryRun ? 'Sẽ thay bản cũ' : 'Đã thay bản cũ'}</span><strong>${fmtInt(r.updated)}</strong></div>
     <div class="stat"><span class="stat-label">Trùng (bỏ qua)</span><strong>${fmtInt(r.duplicate)}</strong></div>
+    <div class="stat"><span class="stat-label">Không phải phiếu (bỏ qua)</span><strong>${fmtInt(r.skipped.count)}</strong></div>
     <div class="stat${r.rejected ? ' warn' : ''}"><span class="stat-label">Bị từ chối</span><strong>${fmtInt(r.rejected)}</strong></div>
   </section>
+  ${
+    r.skipped.reasons.length
+      ? html`<h3>Các dòng bỏ qua</h3><ul>${r.skipped.reasons.map((s) => html`<li>${skipTexts[s.code] ?? s.code}: ${fmtInt(s.count)} dòng (dòng ${s.rows.join(', ')}${s.count > s.rows.length ? ', …' : ''})</li>`)}</ul>`
+      : ''
+  }
+  ${
+    r.warnings.length
+      ? html`<h3>Lưu ý${r.answersRejected ? ` (${fmtInt(r.answersRejected)} câu trả lời bị bỏ)` : ''}</h3><div class="table-wrap"><table class="data import-warnings"><thead><tr><th scope="col" class="num">Dòng</th><th scope="col">Cột / câu hỏi</th><th scope="col">Vấn đề</th></tr></thead>
+<tbody>${r.warnings.map((w) => html`<tr><td class="num">${w.row ?? '–'}</td><td>${w.column || w.question || '–'}</td><td>${warningTexts[w.code] ?? 'Lưu ý.'}<br><small class="muted">${w.message}</small></td></tr>`)}</tbody></table></div>
+${r.warningsTruncated ? html`<p class="muted">Chỉ liệt kê ${fmtInt(r.warnings.length)} lưu ý đầu tiên.</p>` : ''}`
+      : ''
+  }
   ${
     r.errors.length
       ? html`<h3>Các dòng bị từ chối</h3><div class="table-wrap"><table class="data import-errors"><thead><tr><th scope="col" class="num">Dòng</th><th scope="col">Cột</th><th scope="col">Vấn đề</th></tr></thead>
@@ -103,12 +168,7 @@ function importReport(r: Report, filename: string): Html {
 ${r.errorsTruncated ? html`<p class="muted">Chỉ liệt kê ${fmtInt(r.errors.length)} dòng đầu tiên bị từ chối.</p>` : ''}`
       : ''
   }
-  <details><summary>Các cột đã nhận diện</summary><ul>
-    <li>Cột mã phiếu: <code>${r.columns.id ?? '–'}</code></li>
-    <li>Cột mã đơn vị: <code>${r.columns.unit ?? '–'}</code></li>
-    <li>Câu hỏi: ${r.columns.questions.map((q, i) => html`${i ? ', ' : ''}<code>${q.column}</code> → ${q.code}`)}</li>
-    ${r.columns.ignored.length ? html`<li>Bỏ qua: ${r.columns.ignored.join(', ')}</li>` : ''}
-  </ul><p class="muted hash">${fmtInt(r.bytes)} byte · SHA-256 ${r.sha256}</p></details>
+  ${importColumns(r)}
 </section>`;
 }
 
@@ -239,7 +299,7 @@ ${questionnaire(s)}`;
   app.get<{ Params: PC }>('/dieu-phoi/khao-sat/:code/duong-dan', { config: cfg, schema: hide }, async (req, reply) => {
     const ctx = kit.ctx(req);
     const s = await surveys.get(ctx, req.params.code);
-    const links = await surveys.links(ctx, s.code);
+    const links = await surveys.links(ctx, s.code, publicBaseUrl(app.appConfig, req));
     const cards: Html[] = [];
     for (const l of links) {
       const svg = String(await qrImage(l.url, 'svg', 220));
@@ -261,7 +321,7 @@ ${links.length === 0 ? html`<p class="panel">Chưa có đơn vị nào nhận ph
 
   for (const format of ['png', 'svg'] as const) {
     app.get<{ Params: PC & { unitCode: string } }>(`/dieu-phoi/khao-sat/:code/duong-dan/:unitCode/qr.${format}`, { config: cfg, schema: hide }, async (req, reply) => {
-      const out = await surveys.qr(kit.ctx(req), req.params.code, req.params.unitCode, format, 1024);
+      const out = await surveys.qr(kit.ctx(req), req.params.code, req.params.unitCode, format, 1024, publicBaseUrl(app.appConfig, req));
       return reply
         .type(format === 'png' ? 'image/png' : 'image/svg+xml')
         .header('content-disposition', contentDisposition(`qr-${req.params.code}-${req.params.unitCode}.${format}`))
@@ -275,7 +335,7 @@ ${links.length === 0 ? html`<p class="panel">Chưa có đơn vị nào nhận ph
   // the form's action URL (the buttons' formaction), so it is known before the file streams to the service.
 
   type ImportOutcome = { kind: 'report'; report: Report; filename: string } | { kind: 'error'; e: WebError; problems: string[] };
-  type Posted = { unitCode: string; idColumn: string; unitColumn: string };
+  type Posted = { unitCode: string; idColumn: string; unitColumn: string; includeIncomplete?: string };
 
   async function importPage(req: FastifyRequest, reply: FastifyReply, code: string, outcome?: ImportOutcome, posted: Posted = { unitCode: '', idColumn: '', unitColumn: '' }) {
     const ctx = kit.ctx(req);
@@ -289,7 +349,7 @@ ${links.length === 0 ? html`<p class="panel">Chưa có đơn vị nào nhận ph
     const action = `${surveyHref(s.code)}/nhap-phieu`;
     const body = html`<h1>Nhập phiếu khảo sát từ tệp</h1>
 <p class="sub">${s.code} · ${s.name}</p>
-<p>Tệp xuất từ KoboToolbox, ODK Central hoặc LimeSurvey (CSV, JSON hoặc XLSX, tối đa ${String(maxMb).replace('.', ',')} MB). Tên cột là mã câu hỏi (chấp nhận dạng nhóm/Q1); một cột ghi mã đơn vị, một cột ghi mã phiếu. “Kiểm tra” chỉ đọc tệp và báo lỗi theo từng dòng, không lưu gì; “Nhập phiếu” lưu mọi dòng hợp lệ. Phiếu đã có (cùng mã phiếu) được bỏ qua, nên nhập lại cùng một tệp không tạo phiếu trùng.</p>
+<p>Tệp xuất từ KoboToolbox, ODK Central hoặc LimeSurvey đúng như khi tải về (CSV, JSON hoặc XLSX, tối đa ${String(maxMb).replace('.', ',')} MB). Cột được nhận theo mã câu hỏi (cả dạng nhóm/Q1, nhóm-Q1, Q1[SQ001]), tên nguồn, hoặc nội dung câu hỏi khi tệp xuất theo nhãn; một cột ghi mã đơn vị, một cột ghi mã phiếu. “Kiểm tra” chỉ đọc tệp và giải thích từng cột, từng dòng bị từ chối hoặc bỏ qua, không lưu gì; “Nhập phiếu” lưu mọi dòng hợp lệ. Phiếu đã có (cùng mã phiếu gốc) được bỏ qua; phiếu đã sửa trên công cụ khảo sát thay bản cũ, không tạo phiếu trùng.</p>
 ${result}
 ${
   s.status !== 'published'
@@ -300,7 +360,8 @@ ${
   <details><summary>Tên cột khác mặc định</summary><div class="field-row">
     <div class="field"><label for="cot-ma-phieu">Cột mã phiếu</label><input id="cot-ma-phieu" name="idColumn" value="${posted.idColumn}" placeholder="instanceID" maxlength="200"></div>
     <div class="field"><label for="cot-don-vi">Cột mã đơn vị</label><input id="cot-don-vi" name="unitColumn" value="${posted.unitColumn}" placeholder="unitCode" maxlength="200"></div>
-  </div></details>
+  </div>
+  <label class="choice"><input type="checkbox" name="includeIncomplete" value="true"${posted.includeIncomplete === 'true' ? raw(' checked') : ''}> Nhập cả phiếu LimeSurvey chưa hoàn thành (không có submitdate)</label></details>
   <div class="field"><label for="tep">Tệp phiếu (.csv, .json, .xlsx)</label><input id="tep" type="file" name="file" accept=".csv,.json,.xlsx,text/csv,application/json,${XLSX_MIME}" required></div>
   <div class="form-foot"><button class="button" type="submit">Kiểm tra (chạy thử)</button> <button class="button primary" type="submit" formaction="${action}?che-do=nhap">Nhập phiếu</button></div>
 </form>`
@@ -326,7 +387,7 @@ ${
       if (part.type === 'field') {
         const v = typeof part.value === 'string' ? part.value.trim().slice(0, 200) : '';
         if (part.fieldname === '_csrf') csrfOk = verifyCsrf(req, kit.names, part.value);
-        else if (part.fieldname === 'unitCode' || part.fieldname === 'idColumn' || part.fieldname === 'unitColumn') posted[part.fieldname] = v;
+        else if (part.fieldname === 'unitCode' || part.fieldname === 'idColumn' || part.fieldname === 'unitColumn' || part.fieldname === 'includeIncomplete') posted[part.fieldname] = v;
         continue;
       }
       if (!csrfOk || outcome || part.fieldname !== 'file' || !part.filename) {
@@ -346,6 +407,7 @@ ${
           unitCode: posted.unitCode || undefined,
           idColumn: posted.idColumn || undefined,
           unitColumn: posted.unitColumn || undefined,
+          includeIncomplete: posted.includeIncomplete === 'true',
         });
         outcome = { kind: 'report', report, filename: part.filename };
       } catch (err) {

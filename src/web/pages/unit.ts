@@ -10,9 +10,11 @@ import type { Rule } from '../../scoring/index.js';
 import { daysLeftText, fmtDate, fmtDateTime, fmtPoints, parseDate } from '../format.js';
 import { attr, html, type Html, type Slot } from '../html.js';
 import { field, UNIT_ROLES, type Kit } from '../kit.js';
-import { assessmentStatusLabels, inputText, itemStatusLabels, phaseLabel, ruleText, sourceLabels } from '../labels.js';
+import { areaKindBadge, assessmentStatusLabels, inputText, itemStatusLabels, phaseLabel, ruleText, sourceLabels } from '../labels.js';
 import { webError, type WebError } from '../messages.js';
+import { readSingleFile } from '../../lib/multipart-upload.js';
 import { verifyCsrf } from '../session.js';
+import { trackedBlock, trackedOf, type TrackedRow } from './plans.js';
 import { evidenceList, parseSelfForm, postedValues, previewPoints, selfInputs, valuesOf, type AssessmentView, type FormValues, type ItemView } from './shared.js';
 
 type P = { roundId: string; unitCode: string };
@@ -29,7 +31,7 @@ interface AreaErrors {
   error: WebError;
   values?: FormValues;
   /** Which form of the criterion failed, so the message appears beside it. */
-  form: 'self' | 'file' | 'document' | 'explanation';
+  form: 'self' | 'file' | 'document' | 'explanation' | 'objection';
   posted?: Record<string, string>;
 }
 
@@ -144,7 +146,7 @@ ${
     <thead><tr><th scope="col">Lĩnh vực</th><th scope="col" class="num">Đã chấm</th><th scope="col" class="num">Thiếu TLKC</th><th scope="col" class="num">Điểm tự chấm</th><th scope="col"><span class="sr-only">Mở</span></th></tr></thead>
     <tbody>${areaRows.map(
       (r) => html`<tr>
-      <th scope="row"><a href="${areaHref(p.roundId, p.unitCode, r.area.code)}">${r.area.code}. ${r.area.title}</a>${r.area.kind && r.area.kind !== 'regular' ? html` <span class="tag">${r.area.kind === 'bonus' ? 'điểm thưởng' : 'điểm trừ'}</span>` : ''}${r.flagged ? html` <span class="tag attention">${r.flagged} cần giải trình</span>` : ''}</th>
+      <th scope="row"><a href="${areaHref(p.roundId, p.unitCode, r.area.code)}">${r.area.code}. ${r.area.title}</a>${areaKindBadge(r.area.kind, r.area.title) ? html` <span class="tag">${areaKindBadge(r.area.kind, r.area.title)}</span>` : ''}${r.flagged ? html` <span class="tag attention">${r.flagged} cần giải trình</span>` : ''}</th>
       <td class="num">${r.self.length ? html`${r.done}/${r.self.length}` : html`<span class="muted">–</span>`}</td>
       <td class="num">${r.missing ? html`<span class="warn-text">${r.missing}</span>` : '0'}</td>
       <td class="num">${r.self.length ? `${fmtPoints(r.pts)} / ${fmtPoints(r.max)}` : html`<span class="muted">${r.items[0] ? sourceLabels[r.items[0].source] : ''}</span>`}</td>
@@ -188,7 +190,7 @@ ${submitBlock}`;
   // ---------------------------------------------------------------------------------------------------------
   // One reform area: a form per criterion.
 
-  function criterionCard(a: AssessmentView, item: ItemView, csrf: string, err: AreaErrors | undefined): Html {
+  function criterionCard(a: AssessmentView, item: ItemView, csrf: string, err: AreaErrors | undefined, tracked?: TrackedRow): Html {
     const p = { roundId: a.roundId, unitCode: a.unitCode };
     const mine = err && err.code === item.criterionCode ? err : undefined;
     const rule = item.rule as Rule | null;
@@ -249,6 +251,23 @@ ${submitBlock}`;
         ? html`<div class="decision"><h4>Giải trình của đơn vị</h4><p>${item.explanation.text ?? ''}</p><p class="muted">${fmtDateTime(item.explanation.at)}</p></div>`
         : null;
 
+    // Kiến nghị (issue 13 item 9): during explanation the unit may contest an item appraised below its self
+    // points that nobody asked it to explain; the reason opens the item for the final appraisal.
+    const ap = item.appraisal;
+    const belowSelf = ap !== null && !ap.confirmNotApplicable && ap.points !== null && item.selfPoints !== null && !item.notApplicable && Math.round(ap.points * 100) < Math.round(item.selfPoints * 100);
+    const objection: Slot = item.objection
+      ? html`<div class="decision objection"><h4>Kiến nghị của đơn vị</h4><p>${item.objection.reason ?? ''}</p><p class="muted">${fmtDateTime(item.objection.at)}${item.objection.by ? ` · ${item.objection.by}` : ''}</p></div>`
+      : a.phase === 'explanation' && belowSelf && !ap.requestExplanation
+        ? html`<details class="objection-box"${attr('open', mine?.form === 'objection')}><summary>Kiến nghị về điểm thẩm định (${fmtPoints(ap.points)} thấp hơn ${fmtPoints(item.selfPoints)} điểm tự chấm)</summary>
+  <form method="post" action="${itemAction(p.roundId, p.unitCode, item.criterionCode, '/kien-nghi')}" class="objection-form">
+  <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="etag" value="${item.etag}">
+  ${formError('objection')}
+  <div class="field"><label for="kn-${item.criterionCode}">Lý do kiến nghị (bắt buộc)</label>
+  <textarea id="kn-${item.criterionCode}" name="reason" rows="3" required>${mine?.form === 'objection' ? (mine.posted?.reason ?? '') : ''}</textarea></div>
+  <button class="button" type="submit">Gửi kiến nghị</button>
+</form></details>`
+        : null;
+
     const fileErr = errorsOf('file');
     const docErr = errorsOf('document');
     const posted = mine?.form === 'document' ? (mine.posted ?? {}) : {};
@@ -287,8 +306,10 @@ ${submitBlock}`;
     <div class="criterion-meta"><span class="max">Tối đa ${fmtPoints(item.maxPoints)} điểm</span> <span class="tag status-${item.status}">${itemStatusLabels[item.status]}</span></div>
   </header>
   ${rule && item.source === 'self' ? html`<p class="rule-help">${ruleText(rule, item.maxPoints)}</p>` : ''}
+  ${trackedBlock(tracked)}
   ${selfBlock}
   ${appraisal}
+  ${objection}
   ${explanation}
   ${
     showEvidence
@@ -303,14 +324,14 @@ ${submitBlock}`;
 </article>`;
   }
 
-  function subtree(nodes: Criterion[], a: AssessmentView, csrf: string, err: AreaErrors | undefined, depth: number): Html {
+  function subtree(nodes: Criterion[], a: AssessmentView, csrf: string, err: AreaErrors | undefined, depth: number, tracked: Map<string, TrackedRow> = new Map()): Html {
     const items = new Map(a.items.map((i) => [i.criterionCode, i]));
     return html`${nodes.map((n) => {
       if (n.children?.length) {
-        return html`<section class="group depth-${depth}"><h2 class="group-title"><span class="code">${n.code}</span> ${n.title} <span class="muted">(tối đa ${fmtPoints(n.maxPoints)} điểm)</span></h2>${subtree(n.children, a, csrf, err, depth + 1)}</section>`;
+        return html`<section class="group depth-${depth}"><h2 class="group-title"><span class="code">${n.code}</span> ${n.title} <span class="muted">(tối đa ${fmtPoints(n.maxPoints)} điểm)</span></h2>${subtree(n.children, a, csrf, err, depth + 1, tracked)}</section>`;
       }
       const item = items.get(n.code);
-      return item ? criterionCard(a, item, csrf, err) : '';
+      return item ? criterionCard(a, item, csrf, err, tracked.get(n.code)) : '';
     })}`;
   }
 
@@ -337,7 +358,7 @@ ${submitBlock}`;
       a.mayEditSelf ? 'Mỗi tiêu chí lưu riêng; điểm được tính ngay khi nhập.' : a.phase === 'explanation' ? 'Giai đoạn giải trình: chỉ các tiêu chí được yêu cầu mới gửi giải trình và bổ sung tài liệu.' : 'Chỉ xem.'
     }</p>
 ${err && !a.items.some((i) => i.criterionCode === err.code) ? html`<p class="flash flash-error" role="alert">${err.error.message}</p>` : ''}
-${subtree(area.children ?? [], a, csrf, err, 2)}
+${subtree(area.children ?? [], a, csrf, err, 2, await trackedOf(app, kit, req, p.roundId, p.unitCode))}
 <nav class="pager" aria-label="Chuyển lĩnh vực">
   ${prev ? html`<a class="button" href="${areaHref(p.roundId, p.unitCode, prev.code)}">← Lĩnh vực ${prev.code}</a>` : html`<span></span>`}
   <a class="button" href="${base(p.roundId, p.unitCode)}">Tổng quan</a>
@@ -438,31 +459,27 @@ ${subtree(area.children ?? [], a, csrf, err, 2)}
     const p = req.params;
     const ctx = kit.ctx(req);
     if (!req.isMultipart()) return kit.errorPage(req, reply, Object.assign(new Error('not multipart'), { statusCode: 400 }));
-    let csrfOk = false;
+    // One file per form: a second file refuses the whole form, nothing stored (see readSingleFile).
+    const { fields, file, rejectExtraFiles } = await readSingleFile(req);
+    const csrfOk = verifyCsrf(req, kit.names, fields.get('_csrf'));
     let outcome: { ok: true } | { ok: false; error: unknown } | null = null;
-    for await (const part of req.parts()) {
-      if (part.type === 'field') {
-        if (part.fieldname === '_csrf') csrfOk = verifyCsrf(req, kit.names, part.value);
-        continue;
-      }
-      if (!csrfOk || outcome) {
-        part.file.resume();
-        continue;
-      }
-      if (part.fieldname !== 'file' || !part.filename) {
-        part.file.resume();
-        outcome = { ok: false, error: null };
-        continue;
-      }
+    if (!csrfOk) {
+      // The unread rest of the body is not waited for: the connection is closed after this answer.
+      file?.file.resume();
+      return csrfRefused(req, reply, kit);
+    }
+    if (!file || file.fieldname !== 'file' || !file.filename) {
+      file?.file.resume();
+      outcome = { ok: false, error: null };
+    } else {
       try {
-        await assessments.addFile(ctx, p.roundId, p.unitCode, p.code, { stream: part.file, filename: part.filename });
+        await assessments.addFile(ctx, p.roundId, p.unitCode, p.code, { stream: file.file, filename: file.filename, beforeCommit: rejectExtraFiles });
         outcome = { ok: true };
       } catch (error) {
-        part.file.resume();
+        file.file.resume();
         outcome = { ok: false, error };
       }
     }
-    if (!csrfOk) return csrfRefused(req, reply, kit);
     if (outcome?.ok) {
       const it = await assessments.getItem(ctx, p.roundId, p.unitCode, p.code);
       return kit.redirect(reply, areaHref(p.roundId, p.unitCode, it.areaCode), 'da-dinh-kem', anchorOf(p.code));
@@ -477,6 +494,19 @@ ${subtree(area.children ?? [], a, csrf, err, 2)}
   app.post<{ Params: PI & { evidenceId: string } }>('/don-vi/:roundId/:unitCode/tieu-chi/:code/minh-chung/:evidenceId/xoa', { config: cfg, schema: hide }, async (req, reply) => {
     const p = req.params;
     return itemWrite(req, reply, p, 'file', () => assessments.removeEvidence(kit.ctx(req), p.roundId, p.unitCode, p.code, p.evidenceId), 'da-go');
+  });
+
+  app.post<{ Params: PI }>('/don-vi/:roundId/:unitCode/tieu-chi/:code/kien-nghi', { config: cfg, schema: hide }, async (req, reply) => {
+    const p = req.params;
+    const reason = (field(req.body, 'reason') ?? '').trim();
+    if (!reason) {
+      const it = await assessments.getItem(kit.ctx(req), p.roundId, p.unitCode, p.code);
+      const e: WebError = { status: 422, message: 'Vui lòng nhập lý do kiến nghị.', fields: { reason: 'Bắt buộc.' }, items: [] };
+      return areaPage(req, reply, { ...p, areaCode: it.areaCode }, { code: p.code, error: e, form: 'objection', posted: { reason } });
+    }
+    return itemWrite(req, reply, p, 'objection', () => app.services.settlement.object(kit.ctx(req), p.roundId, p.unitCode, p.code, field(req.body, 'etag') ?? '', { reason }), 'da-kien-nghi', {
+      posted: { reason },
+    });
   });
 
   app.post<{ Params: PI }>('/don-vi/:roundId/:unitCode/tieu-chi/:code/giai-trinh', { config: cfg, schema: hide }, async (req, reply) => {

@@ -35,7 +35,9 @@ describe('XLSX layout', () => {
     expect(sheet.getRow(2).getCell(4).value).toBe('Thường');
     const info = wb.getWorksheet('Thông tin')!;
     expect(info.getRow(2).values).toEqual([undefined, 'Mã bộ tiêu chí', 'XA-2025']);
-    expect(info.getRow(13).values).toEqual([undefined, 'XS', 'Xuất sắc', 90]);
+    // Ten settings (rows 2–11, the last one how "không phát sinh" counts), a blank row, the band header, the bands.
+    expect(info.getRow(11).values).toEqual([undefined, 'Tiêu chí không phát sinh được tính', 'Không tính vào điểm tối đa']);
+    expect(info.getRow(14).values).toEqual([undefined, 'XS', 'Xuất sắc', 90]);
   });
 
   it('describes each rule type in Vietnamese', () => {

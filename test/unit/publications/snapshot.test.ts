@@ -28,6 +28,7 @@ const doc: FrameworkDocument = {
   penaltyCap: 2,
   surveyOptional: true,
   capIndexAt100: true,
+  notApplicableScoring: 'rebase',
   bands: [
     { code: 'TOT', label: 'Tốt', minIndex: 80 },
     { code: 'YEU', label: 'Yếu', minIndex: 0 },
@@ -158,12 +159,17 @@ describe('exports', () => {
     ]);
   });
 
-  it('CSV: BOM, Vietnamese headers, one section per group, 2 decimals, KPS for a wholly N/A area', () => {
+  // Issue 15: the default opens in Excel with a Vietnamese locale (";" and decimal commas, one header row, the group
+  // in the first column); `plain` is for machines. Same values as before the format changed: 2.75 of 3 → 91.67.
+  it('CSV: BOM, one Vietnamese header row, the group per row, 2 decimals, KPS for a wholly N/A area (Excel and plain)', () => {
     const csv = toCsv(s, 'abc').toString('utf8');
-    expect(csv.startsWith('\uFEFFKẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025\n')).toBe(true);
-    expect(csv).toContain('STT,Mã đơn vị,Đơn vị,Lĩnh vực 1: Chỉ đạo, điều hành'.replace('Lĩnh vực 1: Chỉ đạo, điều hành', '"Lĩnh vực 1: Chỉ đạo, điều hành"'));
-    expect(csv).toContain('1,P2,UBND Phường An Hòa,2.75,KPS,2.75,3.00,91.67,1,Tốt,3.00,-0.25,88.50,3.17\n');
-    expect(csv).toContain('2,P1,UBND Phường 1,1.00,KPS,1.00,3.00,33.33,2,Yếu,3.00,-2.00,,\n');
+    expect(csv.startsWith('\uFEFFNhóm;STT;Mã đơn vị;Đơn vị;Lĩnh vực 1: Chỉ đạo, điều hành;Lĩnh vực 3: Hài lòng;Tổng điểm;Điểm tối đa;Chỉ số (%);Xếp hạng;Xếp loại;')).toBe(true);
+    expect(csv).toContain('\r\nUBND xã, phường;1;P2;UBND Phường An Hòa;2,75;KPS;2,75;3,00;91,67;1;Tốt;3,00;-0,25;88,50;3,17\r\n');
+    expect(csv).toContain('\r\nUBND xã, phường;2;P1;UBND Phường 1;1,00;KPS;1,00;3,00;33,33;2;Yếu;3,00;-2,00;;\r\n');
+    const plain = toCsv(s, 'abc', 'plain').toString('utf8');
+    expect(plain.startsWith('Nhóm,STT,Mã đơn vị,Đơn vị,"Lĩnh vực 1: Chỉ đạo, điều hành",Lĩnh vực 3: Hài lòng,')).toBe(true);
+    expect(plain).toContain('\n"UBND xã, phường",1,P2,UBND Phường An Hòa,2.75,KPS,2.75,3.00,91.67,1,Tốt,3.00,-0.25,88.50,3.17\n');
+    expect(plain).toContain('\n"UBND xã, phường",2,P1,UBND Phường 1,1.00,KPS,1.00,3.00,33.33,2,Yếu,3.00,-2.00,,\n');
   });
 
   it('XLSX and PDF are byte-identical when rendered twice (the strong ETag is truthful)', async () => {
@@ -175,6 +181,31 @@ describe('exports', () => {
     const [p, q] = [await toPdf(s, 'abc'), await toPdf(s, 'abc')];
     expect(p.subarray(0, 5).toString()).toBe('%PDF-');
     expect(p.equals(q)).toBe(true);
+  });
+
+  it('marks a unit that never submitted its self-assessment (issue 13): CSV note column, annex name in XLSX and PDF; deterministic', async () => {
+    const forced = buildSnapshot(input({ groups: [{ ...groups[0]!, rows: [groups[0]!.rows[0]!, { ...groups[0]!.rows[1]!, submitted: false }] }] }));
+    expect(forced.groups[0]!.rows.map((r) => r.submitted)).toEqual([undefined, false]);
+    // Default (Excel, Vietnamese locale) flavour: ";" separators, decimal commas.
+    const csv = toCsv(forced, 'abc').toString('utf8');
+    expect(csv.split(/\r?\n/).filter(Boolean)).toEqual([
+      '\uFEFFNhóm;STT;Mã đơn vị;Đơn vị;Lĩnh vực 1: Chỉ đạo, điều hành;Lĩnh vực 3: Hài lòng;Tổng điểm;Điểm tối đa;Chỉ số (%);Xếp hạng;Xếp loại;Điểm tự đánh giá;Chênh lệch;Chỉ số năm trước (%);Tăng/giảm;Ghi chú',
+      'UBND xã, phường;1;P2;UBND Phường An Hòa;2,75;KPS;2,75;3,00;91,67;1;Tốt;3,00;-0,25;88,50;3,17;',
+      'UBND xã, phường;2;P1;UBND Phường 1;1,00;KPS;1,00;3,00;33,33;2;Yếu;3,00;-2,00;;;Chưa nộp tự đánh giá',
+    ]);
+    // Publications where everyone submitted keep their earlier bytes: no note column.
+    expect(toCsv(s, 'abc').toString('utf8')).not.toContain('Ghi chú');
+    const x = await toXlsx(forced, 'abc');
+    expect(x.equals(await toXlsx(forced, 'abc'))).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    // Header at row 6; P2 (rank 1) at row 7, P1 (rank 2, never submitted) at row 8.
+    expect(ws.getCell(7, 2).value).toBe('UBND Phường An Hòa');
+    expect(ws.getCell(8, 2).value).toBe('UBND Phường 1 (chưa nộp tự đánh giá)');
+    const p = await toPdf(forced, 'abc');
+    expect(p.equals(await toPdf(forced, 'abc'))).toBe(true);
+    expect(p.equals(await toPdf(s, 'abc'))).toBe(false);
   });
 
   it('fixZipTimestamps rewrites every local and central entry time', async () => {
@@ -207,5 +238,27 @@ describe('HTTP negotiation', () => {
     expect(noneMatch('*', '"abc"')).toBe(true);
     expect(noneMatch('"abcd"', '"abc"')).toBe(false);
     expect(noneMatch(undefined, '"abc"')).toBe(false);
+  });
+});
+
+describe('bonus and penalty maxima in the published framework', () => {
+  it('are their caps, not the sum of their items (bonus items 3 → cap 1; penalty items 6 → cap 2; a cap above the sum keeps the sum)', () => {
+    const withExtras: FrameworkDocument = {
+      ...doc,
+      bonusCap: 1,
+      penaltyCap: 2,
+      criteria: [
+        ...doc.criteria,
+        { code: '9', title: 'Điểm thưởng', maxPoints: 3, kind: 'bonus', children: [{ code: '9.1', title: 'Sáng kiến', maxPoints: 3, source: 'appraisal', naAllowed: true, rule: { type: 'manual' } }] },
+        { code: '10', title: 'Điểm trừ', maxPoints: 6, kind: 'penalty', children: [{ code: '10.1', title: 'Vi phạm', maxPoints: 6, source: 'appraisal', naAllowed: true, rule: { type: 'manual' } }] },
+      ],
+    };
+    expect(snapshotFramework(withExtras, 1).areas.map((a) => [a.code, a.kind, a.maxPoints])).toEqual([
+      ['1', 'regular', 3],
+      ['3', 'regular', 2],
+      ['9', 'bonus', 1],
+      ['10', 'penalty', 2],
+    ]);
+    expect(snapshotFramework({ ...withExtras, bonusCap: 5 }, 1).areas.find((a) => a.code === '9')?.maxPoints).toBe(3);
   });
 });

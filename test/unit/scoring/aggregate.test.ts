@@ -68,6 +68,21 @@ describe('bonus and penalty caps, floor at 0', () => {
     expect(r.regularPoints).toBe(14);
   });
 
+  it('bonus and penalty areas show their caps as max (P: items 3, cap 2; T: items 4, cap 3), and no index', () => {
+    const r = aggregateUnit(cf1, unit({ 'P.1': 3, 'T.1': 1 }));
+    expect(r.areas.map((a) => [a.code, a.points, a.max, a.index])).toEqual([
+      ['A', 7, 10, 70],
+      ['B', 7, 10, 70],
+      ['P', 3, 2, null], // 3 awarded, at most 2 count
+      ['T', 1, 3, null],
+    ]);
+    // A cap above the items' sum leaves the sum: bonus cap 5 over an area of 3 shows 3.
+    const loose = aggregateUnit({ ...F1, bonusCap: 5 }, unit({ 'P.1': 1 }));
+    expect(loose.areas.find((a) => a.code === 'P')).toMatchObject({ points: 1, max: 3, index: null });
+    // An all-N/A penalty area can deduct nothing: max 0.
+    expect(aggregateUnit(cf1, unit({ 'P.1': 0 }, ['T.1'])).areas.find((a) => a.code === 'T')).toMatchObject({ max: 0, index: null });
+  });
+
   it('floors the total at 0 when the penalty exceeds the points', () => {
     // A.1 1, rest 0; penalty 4 capped to 3: 1 − 3 = −2 → 0.
     const r = aggregateUnit(cf1, { finalPoints: { 'A.1': 1, 'A.2': 0, 'B.1': 0, 'B.2': 0, 'P.1': 0, 'T.1': 4 }, notApplicable: [] });
@@ -127,7 +142,7 @@ describe('N/A and missing points', () => {
       band: null,
       bandLabel: null,
     });
-    expect(r.areas.map((a) => a.index)).toEqual([null, null, 50, null]); // P: 1.5/3 = 50%; T all N/A
+    expect(r.areas.map((a) => a.index)).toEqual([null, null, null, null]); // A, B all N/A; bonus and penalty areas have no index
     expect(r.trace).toContain('index: none (max is 0: every regular leaf is N/A)');
   });
 

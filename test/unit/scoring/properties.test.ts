@@ -61,7 +61,7 @@ function leavesOf(spec: Spec): LeafInfo[] {
   return out;
 }
 
-function frameworkOf(spec: Spec): ScoringFramework {
+function frameworkOf(spec: Spec, notApplicableScoring: 'rebase' | 'full_points' = 'rebase'): ScoringFramework {
   const area = (code: string, leafCodes: string, maxes: number[], kind?: 'bonus' | 'penalty'): CriterionNode => ({
     code,
     maxPoints: maxes.reduce((s, h) => s + h, 0) / 100,
@@ -75,6 +75,7 @@ function frameworkOf(spec: Spec): ScoringFramework {
     bonusCap: spec.bonusCapH / 100,
     penaltyCap: spec.penaltyCapH / 100,
     capIndexAt100: spec.capIndexAt100,
+    notApplicableScoring,
     bands: [
       { code: 'XS', minIndex: 90 },
       { code: 'TOT', minIndex: 80 },
@@ -110,8 +111,11 @@ function unitOf(spec: Spec, states: readonly LeafState[]) {
   return { finalPoints, notApplicable };
 }
 
-/** Independent oracle: SPEC §4 written with decimal.js. */
-function oracle(spec: Spec, states: readonly LeafState[]) {
+/**
+ * Independent oracle: SPEC §4 written with decimal.js. With `naFull`, a regular N/A leaf counts as full points
+ * (points and max); N/A in bonus and penalty areas always counts nothing.
+ */
+function oracle(spec: Spec, states: readonly LeafState[], naFull = false) {
   const leaves = leavesOf(spec);
   let reg = new D(0);
   let max = new D(0);
@@ -119,8 +123,8 @@ function oracle(spec: Spec, states: readonly LeafState[]) {
   let penalty = new D(0);
   leaves.forEach((l, i) => {
     const s = states[i] as LeafState;
-    if (s.kind === 'na') return;
-    const p = s.kind === 'points' ? new D(s.h).div(100) : new D(0);
+    if (s.kind === 'na' && !(naFull && l.kind === 'regular')) return;
+    const p = s.kind === 'points' ? new D(s.h).div(100) : s.kind === 'na' ? new D(l.maxH).div(100) : new D(0);
     if (l.kind === 'regular') {
       reg = reg.plus(p);
       max = max.plus(new D(l.maxH).div(100));
@@ -151,6 +155,34 @@ describe('aggregation properties', () => {
         expect({ total: r.total, max: r.max, index: r.index }).toEqual(oracle(spec, states));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('with notApplicableScoring "full_points", matches the decimal.js oracle (N/A = full points in regular areas)', () => {
+    fc.assert(
+      fc.property(caseArb, ([spec, states]) => {
+        const r = aggregateUnit(frameworkOf(spec, 'full_points'), unitOf(spec, states));
+        expect({ total: r.total, max: r.max, index: r.index }).toEqual(oracle(spec, states, true));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('with "full_points", N/A on a regular leaf scores exactly like its full points, so it never lowers the index', () => {
+    fc.assert(
+      fc.property(caseArb, fc.nat(), ([spec, states], pick) => {
+        const leaves = leavesOf(spec);
+        const regular = leaves.map((_l, i) => i).filter((i) => leaves[i]?.kind === 'regular');
+        const j = regular[pick % regular.length] as number;
+        const fw = compileFramework(frameworkOf(spec, 'full_points'));
+        const scoredAny = aggregateUnit(fw, unitOf(spec, states));
+        const na = aggregateUnit(fw, unitOf(spec, states.map((x, i) => (i === j ? { kind: 'na' } : x))));
+        const full = aggregateUnit(fw, unitOf(spec, states.map((x, i) => (i === j ? { kind: 'points', h: (leaves[j] as LeafInfo).maxH } : x))));
+        expect({ total: na.total, max: na.max, index: na.index, areas: na.areas }).toEqual({ total: full.total, max: full.max, index: full.index, areas: full.areas });
+        if (states[j]?.kind !== 'na') expect(na.index as number).toBeGreaterThanOrEqual(scoredAny.index as number);
+        expect(na.items[j]).toMatchObject({ notApplicable: true, points: (leaves[j] as LeafInfo).maxH / 100 });
+      }),
+      { numRuns: 300 },
     );
   });
 

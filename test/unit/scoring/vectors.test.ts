@@ -1,4 +1,4 @@
-// Every worked example of shared/vectors/scoring.json (computed by hand with exact rationals). Nothing skipped:
+// Every worked example of test/fixtures/scoring-vectors.json (computed by hand with exact rationals). Nothing skipped:
 // the counts at the bottom guard against a vector silently dropping out of the loops.
 
 import { readFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/vectors/scoring.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/scoring-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 
 const leafOf = (v: LeafVector, i: number): LeafDef => ({

@@ -5,6 +5,7 @@ import { validateSurveyDocument, type SurveyDocument } from '../../../src/module
 import {
   csvRecords,
   detectDelimiter,
+  differs,
   ImportFormatError,
   jsonRecords,
   meter,
@@ -131,18 +132,24 @@ const unitOf = (c: string) => units.get(c) ?? units.get(c.toUpperCase()) ?? null
 /** An in-memory table with a unique response id. */
 function memorySink(existing: string[] = []) {
   const stored = new Map<string, ImportRow>(existing.map((id) => [id, { responseId: id, unitCode: 'P1', answers: {}, respondent: null, submittedAt: null }]));
+  // The repository's rule: an id written by this same import stands; another version of a stored id replaces it.
+  const written = new Set<string>();
   const sink: ImportSink = {
     async existing(ids) {
-      return new Set(ids.filter((id) => stored.has(id)));
+      return new Map(ids.filter((id) => stored.has(id)).map((id) => [id, { unitCode: stored.get(id)!.unitCode, answers: stored.get(id)!.answers, version: stored.get(id)!.version ?? null }]));
     },
     async insert(rows) {
-      let n = 0;
+      let inserted = 0;
+      let updated = 0;
       for (const r of rows) {
-        if (stored.has(r.responseId)) continue;
+        const before = stored.get(r.responseId);
+        if (!before) inserted++;
+        else if (written.has(r.responseId) || !differs(r, { unitCode: before.unitCode, answers: before.answers, version: before.version ?? null })) continue;
+        else updated++;
         stored.set(r.responseId, r);
-        n++;
+        written.add(r.responseId);
       }
-      return n;
+      return { inserted, updated };
     },
   };
   return { sink, stored };
@@ -168,16 +175,29 @@ describe('runImport', () => {
   it('maps group paths (grp/Q1, grp-Q2), the id (meta/instanceID, uuid: dropped) and the unit; reports rows with reasons', async () => {
     const { sink, stored } = memorySink(['r9']);
     const report = await runImport(csv(file), doc, unitOf, opts(), sink);
-    expect(report).toMatchObject({ rows: 9, imported: 2, duplicate: 2, rejected: 5 });
+    // r9 is stored for P1 without answers: the file's r9 (P2, answered) is another version of it → updated.
+    expect(report).toMatchObject({ rows: 9, imported: 2, updated: 1, duplicate: 1, rejected: 5 });
     expect(report.columns).toEqual({
       id: 'meta/instanceID',
+      idFallbacks: [],
+      version: null,
       unit: 'unitCode',
+      submitted: ['_submission_time'],
       questions: [
-        { column: 'grp/Q1', code: 'Q1' },
-        { column: 'grp-Q2', code: 'Q2' },
-        { column: 'KET_QUA/Q3', code: 'Q3' },
+        { column: 'grp/Q1', code: 'Q1', by: 'code' },
+        { column: 'grp-Q2', code: 'Q2', by: 'code' },
+        { column: 'KET_QUA/Q3', code: 'Q3', by: 'code' },
       ],
+      byQuestion: [
+        { code: 'Q1', columns: ['grp/Q1'] },
+        { code: 'Q2', columns: ['grp-Q2'] },
+        { code: 'Q3', columns: ['KET_QUA/Q3'] },
+      ],
+      missing: [],
+      demographics: [{ column: 'sex', field: 'sex' }],
       ignored: ['start'],
+      ignoredCount: 1,
+      ignoredTruncated: false,
     });
     expect(report.errors).toEqual([
       { row: 4, column: 'grp/Q1', code: 'invalid_option', message: "row 4: column 'grp/Q1': '9' is not an option of question Q1 (5, 4, 3, 2, 1, 0)" },
@@ -186,7 +206,7 @@ describe('runImport', () => {
       { row: 7, code: 'no_answers', message: 'row 7: no answer to any question of the survey' },
       { row: 9, column: 'sex', code: 'invalid_demographic', message: "row 9: column 'sex': 'robot' is not a sex value (male, female, other)" },
     ]);
-    expect(stored.get('r1')).toEqual({ responseId: 'r1', unitCode: 'P1', answers: { Q1: '5', Q2: '4', Q3: '3' }, respondent: { sex: 'female' }, submittedAt: new Date('2025-03-01T08:00:00Z') });
+    expect(stored.get('r1')).toEqual({ responseId: 'r1', unitCode: 'P1', answers: { Q1: '5', Q2: '4', Q3: '3' }, respondent: { sex: 'female' }, submittedAt: new Date('2025-03-01T08:00:00Z'), version: null });
     expect(stored.get('r2')).toMatchObject({ unitCode: 'P2', answers: { Q1: '4' }, respondent: null, submittedAt: null });
   });
 
@@ -197,7 +217,7 @@ describe('runImport', () => {
     const real = await runImport(csv(file), doc, unitOf, opts(), sink);
     expect({ ...dry, dryRun: false }).toEqual(real);
     const again = await runImport(csv(file), doc, unitOf, opts(), sink);
-    expect(again).toMatchObject({ imported: 0, duplicate: 4, rejected: 5 });
+    expect(again).toMatchObject({ imported: 0, updated: 0, duplicate: 4, rejected: 5 });
   });
 
   it('batches: in-file duplicates are found across batches in both modes', async () => {

@@ -18,7 +18,7 @@ function countsOf(responses: Record<string, string>[]): AnswerCounts {
   return c;
 }
 
-describe('SPEC vector (shared/vectors/scoring.json "survey")', () => {
+describe('survey vector (test/fixtures/scoring-vectors.json "survey")', () => {
   // Q1: 1, 0, 1, (null), 1 → 3/4; Q2: (null), 1, 1, 0, 1 → 3/4; a leaf of max 2 on Q1+Q2 → 2 × 3/4 = 1.5.
   const doc = docOf(surveyDoc('SIPAS-V'));
   const counts = countsOf([
