@@ -41,7 +41,8 @@ describe.skipIf(skipBrowser)('settling a round in Chromium', () => {
     // criterion is N/A (surveyOptional) and not listed.
     await seeCount(page.locator('#ly-do-no_eligible_appraiser tbody tr'), 12);
     await shot(page, 'settlement-02-chua-chot');
-    await page.locator('#ly-do-no_eligible_appraiser').getByRole('link', { name: /9\.1 Sáng kiến CCHC được công nhận/ }).first().click();
+    // The list follows the results' order (ranked), so pick P1's row by its link rather than by position.
+    await page.locator(`#ly-do-no_eligible_appraiser a[href$="/P1/9.1"]`).click();
     expect(new URL(page.url()).pathname).toBe(`/tham-dinh/${h.roundId}/P1/9.1`);
     await seeContains(page.locator('.final-form'), 'Quyết định của Hội đồng thẩm định');
     await page.locator('.final-form').getByLabel(/^Điểm/).selectOption('0,5');

@@ -30,7 +30,7 @@ function downloads(p: { id: string }): Html {
   <a class="button small" href="${base}.csv" download>Tải CSV</a>
   <a class="button small" href="${base}.xlsx" download>Tải Excel (XLSX)</a>
   <a class="button small" href="${base}.pdf" download>Tải PDF</a>
-  <a class="button small" href="${base}">Dữ liệu JSON có chữ ký điện tử của hệ thống</a>
+  <a class="button small" href="${base}">Dữ liệu JSON (có chữ ký)</a>
   <a class="button small" href="${verifyHref(p.id)}">Kiểm tra chữ ký</a>
 </div>`;
 }
