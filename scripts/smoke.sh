@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 data_dir=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
 log="$data_dir/server.log"
+# Its own process group (job control on), so cleanup ends npm and the node server it started, not npm alone.
+set -m
 DATA_DIR="$data_dir/data" PORT=$port npm start >"$log" 2>&1 &
 pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"; }
+set +m
+cleanup() { kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"; }
 trap cleanup EXIT
 
 base="http://127.0.0.1:$port"
