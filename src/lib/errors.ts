@@ -82,14 +82,6 @@ export class PreconditionFailedError extends AppError {
   }
 }
 
-export class LockedError extends AppError {
-  constructor(detail: string, retryAfterSeconds: number) {
-    super(423, 'account-locked', 'Account temporarily locked', detail, { retryAfterSeconds }, {
-      'retry-after': String(retryAfterSeconds),
-    });
-  }
-}
-
 /** The database is unreachable or the connection broke mid-request: nothing was committed; retry later. */
 export class DatabaseUnavailableError extends AppError {
   constructor(retryAfterSeconds: number) {

@@ -40,7 +40,6 @@ const titles: Record<string, string> = {
   'payload-too-large': 'Dữ liệu gửi lên quá lớn',
   'unsupported-media-type': 'Định dạng không được hỗ trợ',
   'empty-file': 'Tệp rỗng',
-  'account-locked': 'Tài khoản tạm khóa',
   'rate-limited': 'Quá nhiều yêu cầu',
   overloaded: 'Hệ thống đang quá tải',
   unavailable: 'Dịch vụ tạm thời không sẵn sàng',

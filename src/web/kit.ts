@@ -140,3 +140,19 @@ export function homeOf(role: Role): string {
       return '/dieu-phoi/bo-tieu-chi';
   }
 }
+
+/**
+ * Reads an uploaded form part into memory up to `maxBytes`; past that the rest is drained and `tooBig` is set, so
+ * the page can answer with a message instead of holding an oversized file.
+ */
+export async function readCappedPart(file: AsyncIterable<unknown>, maxBytes: number): Promise<{ buffer: Buffer; tooBig: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooBig = false;
+  for await (const chunk of file) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) tooBig = true;
+    else chunks.push(chunk as Buffer);
+  }
+  return { buffer: Buffer.concat(chunks), tooBig };
+}

@@ -193,9 +193,6 @@ export function webError(err: unknown): WebError {
   } else if (err.type.endsWith(':empty-file')) {
     out.message = 'Tệp rỗng.';
     out.fields.file = out.message;
-  } else if (err.status === 423) {
-    const s = Number(err.extra.retryAfterSeconds ?? 0);
-    out.message = `Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${Math.max(1, Math.ceil(s / 60))} phút.`;
   } else if (err.status === 429) {
     // The login throttle (failed attempts from this address): the same words whether or not the account exists.
     const s = Number(err.extra.retryAfterSeconds ?? 60);

@@ -183,7 +183,7 @@ describe('a snapshot changed in the database directly', () => {
     expect(e2025.proof.problem).toBe('the stored snapshot does not match its published hash');
 
     // A service instance that has not rendered it before (a restart) does not serve the altered text.
-    const fresh = createPublicationsService({ database: t.database, results: t.app.services.results, keyring: createKeyring(t.config) });
+    const fresh = createPublicationsService({ database: t.database, results: t.app.services.results, openItemsOf: t.app.services.settlement.openItemsFrom, keyring: createKeyring(t.config) });
     await expect(fresh.document(newId)).rejects.toMatchObject({ status: 409, type: expect.stringMatching(/publication-altered$/) });
   });
 });

@@ -58,12 +58,6 @@ export const publicationsRepo = {
     return row;
   },
 
-  /** The row's current version (xmin): changes with every UPDATE, so it keys results derived from the row. */
-  async rowVersion(db: Db, id: string): Promise<string | undefined> {
-    const [row] = await db.select({ version: sql<string>`xmin::text` }).from(publications).where(eq(publications.id, id)).limit(1);
-    return row?.version;
-  },
-
   async findMeta(db: Db, id: string): Promise<PublicationMeta | undefined> {
     const [row] = await db.select(metaColumns).from(publications).where(eq(publications.id, id)).limit(1);
     return row;

@@ -141,8 +141,8 @@ const num = (v: string | null) => (v === null ? null : Number(v));
 export function createPublicationsService(deps: {
   database: Database;
   results: Pick<ResultsService, 'compute'>;
-  /** The settlement module's open-items computation (the same council review refuses on); default: open outcomes. */
-  openItemsOf?: ((tx: Db, round: RoundRow, groups: GroupOutcome[]) => Promise<{ unitCode: string; criterionCode: string; reason: string }[]>) | undefined;
+  /** The settlement module's open-items computation: publication refuses on exactly what council review does. */
+  openItemsOf: (tx: Db, round: RoundRow, groups: GroupOutcome[]) => Promise<{ unitCode: string; criterionCode: string; reason: string }[]>;
   keyring: () => Signer;
   surveyIndicesOf?: SurveyIndicesSource | undefined;
   cacheBytes?: number | undefined;
@@ -153,14 +153,6 @@ export function createPublicationsService(deps: {
   const inflight = new Map<string, Promise<Rendered>>();
   /** id → hash: tiny and immutable, so conditional requests are answered without touching the database. */
   const hashes = new Map<string, string>();
-
-  function openItemsOf(groups: GroupOutcome[]) {
-    return groups.flatMap((g) =>
-      g.rows.flatMap((r) =>
-        r.items.filter((i) => i.final.open).map((i) => ({ groupCode: g.code, unitCode: r.unitCode, unitName: r.unitName, criterionCode: i.code, title: i.title, areaCode: i.areaCode, reason: i.final.reason ?? 'open' })),
-      ),
-    );
-  }
 
   async function frameworksOf(tx: Db, groups: GroupOutcome[]) {
     const out = new Map<string, SnapshotFramework>();
@@ -381,7 +373,7 @@ export function createPublicationsService(deps: {
           throw new PhaseConflictError(round.phase, `A round is published from 'council_review'; this one is in '${round.phase}'.`);
         }
         const groups = await deps.results.compute(tx, round);
-        const open = deps.openItemsOf ? await deps.openItemsOf(tx, round, groups) : openItemsOf(groups);
+        const open = await deps.openItemsOf(tx, round, groups);
         if (open.length) {
           throw new ConflictError(`${open.length} item(s) have no final score; every unit's result must be final before publication.`, { phase: round.phase, openItems: open.slice(0, 500), count: open.length });
         }

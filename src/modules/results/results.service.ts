@@ -7,13 +7,12 @@ import { assessmentItems, orgUnits } from '../../db/schema.js';
 import { scopeOf } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { Ctx } from '../../lib/context.js';
-import { ConflictError, ForbiddenError, NotFoundError, PhaseConflictError } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError, PhaseConflictError } from '../../lib/errors.js';
 import { aggregateUnit, rankGroup, type SurveyRule } from '../../scoring/index.js';
 import { leavesOf, type Criterion } from '../frameworks/frameworks.document.js';
 import { assessmentsRepo } from '../assessments/assessments.repo.js';
 import { resolveFinal, type FinalScore, type SurveyOutcome } from '../assessments/decision.js';
 import { loadFramework, roundsRepo, type RoundRow } from '../rounds/rounds.repo.js';
-import type { TransitionGuard } from '../rounds/rounds.service.js';
 import { loadFrameworkCached } from '../frameworks/frameworks.cache.js';
 import { itemsOfRound, type ResultItem } from './results.load.js';
 
@@ -178,21 +177,8 @@ export function createResultsService(deps: { database: Database; surveyScoreOf?:
     return round;
   }
 
-  /** Council review needs every score decided; the 409 lists what is still open. */
-  const councilReviewGuard: TransitionGuard = async (tx, round, to) => {
-    if (to !== 'council_review') return;
-    const open = openItemsOf(await compute(tx, round));
-    if (open.length) {
-      throw new ConflictError(`${open.length} item(s) have no final score yet; decide them or confirm the self points before council review.`, {
-        phase: round.phase,
-        openItems: open.slice(0, 500),
-      });
-    }
-  };
-
   return {
     compute,
-    councilReviewGuard,
 
     /**
      * Coordinators see everything; an appraiser sees only the areas assigned to them (no totals or ranks, which

@@ -7,7 +7,7 @@ import type { ImportIssue } from '../../modules/frameworks/frameworks.xlsx.js';
 import type { Rule } from '../../scoring/index.js';
 import { fmtDateTime, fmtIndex, fmtPoints } from '../format.js';
 import { html, type Html, type Slot } from '../html.js';
-import type { Kit } from '../kit.js';
+import { readCappedPart, type Kit } from '../kit.js';
 import { areaKindBadge, ruleText, sourceLabels } from '../labels.js';
 import { webError, type WebError } from '../messages.js';
 import { verifyCsrf } from '../session.js';
@@ -131,14 +131,9 @@ ${result}
         part.file.resume();
         continue;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of part.file) {
-        size += (chunk as Buffer).length;
-        if (size > XLSX_MAX_BYTES) tooBig = true;
-        else chunks.push(chunk as Buffer);
-      }
-      buffer = Buffer.concat(chunks);
+      const read = await readCappedPart(part.file, XLSX_MAX_BYTES);
+      tooBig ||= read.tooBig;
+      buffer = read.buffer;
       filename = part.filename;
     }
     if (!csrfOk) return csrfRefused(req, reply, kit);

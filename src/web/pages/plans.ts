@@ -10,7 +10,7 @@ import { reportPeriodKinds } from '../../db/schema.js';
 import type { PrefillService } from '../../modules/plans/prefill.service.js';
 import { fmtDate, fmtDateTime, parseDate } from '../format.js';
 import { attr, html, type Slot } from '../html.js';
-import { COORDINATOR, field, fields, UNIT_ROLES, type Kit } from '../kit.js';
+import { COORDINATOR, field, fields, readCappedPart, UNIT_ROLES, type Kit } from '../kit.js';
 import { webError, type WebError } from '../messages.js';
 import { verifyCsrf } from '../session.js';
 import { csrfRefused } from './unit.js';
@@ -395,14 +395,9 @@ ${report}
         part.file.resume();
         continue;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of part.file) {
-        size += (chunk as Buffer).length;
-        if (size > APPENDIX_MAX_BYTES) tooBig = true;
-        else chunks.push(chunk as Buffer);
-      }
-      file = Buffer.concat(chunks);
+      const read = await readCappedPart(part.file, APPENDIX_MAX_BYTES);
+      tooBig ||= read.tooBig;
+      file = read.buffer;
     }
     if (!csrfOk) return csrfRefused(req, reply, kit);
     if (tooBig || (file && file.length > APPENDIX_MAX_BYTES)) return fail(413, 'Tệp lớn hơn 5 MB.', meta);
