@@ -271,4 +271,38 @@ describe.skipIf(skipBrowser)('web journeys in Chromium', () => {
     await shot(desk.page, '17-cong-khai-xep-hang');
     await desk.context.close();
   });
+
+  // Issue 15: the signature check reads as a Vietnamese page (not raw English JSON) and the bonus area is not
+  // labelled "Điểm thưởng điểm thưởng", on a 1366×768 desk screen and on a phone.
+  for (const [width, height, name] of [[1366, 768, 'desktop'], [390, 844, 'phone']] as const) {
+    it(`a citizen checks the signature in Vietnamese and reads a unit's areas (${name})`, async () => {
+      const context = await h.browser.newContext({ baseURL: h.baseUrl, viewport: { width, height }, locale: 'vi-VN' });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto('/cong-khai');
+      await page.getByRole('link', { name: /Kiểm tra chữ ký/ }).first().click();
+      await page.waitForURL(/\/cong-khai\/[0-9a-f-]{36}\/kiem-tra$/);
+      await seeText(page.getByRole('heading', { level: 1 }), 'Kiểm tra chữ ký điện tử của hệ thống');
+      await seeContains(page.locator('.flash-ok'), 'Hợp lệ.');
+      const text = await page.locator('main').innerText();
+      expect(text).toContain('Mã băm SHA-256 đã lưu');
+      expect(text).not.toMatch(/"valid"|\bvalid\b|\btrue\b|\bfalse\b/);
+      expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+      await shot(page, `18-cong-khai-kiem-tra-${name}`);
+
+      await page.goto('/cong-khai');
+      await page.getByRole('link', { name: 'UBND Phường 1' }).first().click();
+      await seeText(page.getByRole('heading', { level: 1 }), 'UBND Phường 1');
+      const bonusRow = page.locator('tr', { has: page.locator('th', { hasText: '9. Điểm thưởng' }) });
+      await seeCount(bonusRow, 1);
+      expect((await bonusRow.locator('th').innerText()).toLowerCase()).not.toContain('điểm thưởng điểm thưởng');
+      await seeCount(bonusRow.locator('.tag'), 0);
+      expect(errors.join('\n')).toBe('');
+      await context.close();
+    });
+  }
 });
