@@ -1,7 +1,7 @@
 // Báo cáo định kỳ: the coordinator opens a reporting period (quarter, 6 months, year, ad hoc) with its data
 // cut-off and due date for a list of units; each unit sends its report (a document reference); the status of each
 // is on time, late or missing from the due date, or from an extension the coordinator granted (recorded).
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Database, Db } from '../../db/client.js';
 import { orgUnits, periodReports, reportExtensions, reportPeriods, reportPeriodKinds } from '../../db/schema.js';
 import { authorize, unitFilter } from '../../auth/policy.js';
@@ -33,10 +33,21 @@ export function createReportsService(deps: { database: Database }) {
     return p;
   }
 
+  type Sent = typeof periodReports.$inferSelect;
+  type Extension = typeof reportExtensions.$inferSelect;
+
+  /** Every report and extension of these periods in two queries (a year's list must not cost a query per period). */
+  async function loadFor(periodIds: string[], tx: Db = db) {
+    const byPeriod = new Map<string, { reports: Map<string, Sent>; extensions: Map<string, Extension> }>(periodIds.map((id) => [id, { reports: new Map(), extensions: new Map() }]));
+    if (periodIds.length === 0) return byPeriod;
+    for (const r of await tx.select().from(periodReports).where(inArray(periodReports.periodId, periodIds))) byPeriod.get(r.periodId)?.reports.set(r.unitCode, r);
+    for (const e of await tx.select().from(reportExtensions).where(inArray(reportExtensions.periodId, periodIds))) byPeriod.get(e.periodId)?.extensions.set(e.unitCode, e);
+    return byPeriod;
+  }
+
   // Reads through `tx` inside a transaction: the embedded database has one connection, so `db` would wait on it.
-  async function view(p: PeriodRow, today: string, onlyUnit: string | null, tx: Db = db) {
-    const reports = await tx.select().from(periodReports).where(eq(periodReports.periodId, p.id));
-    const extensions = await tx.select().from(reportExtensions).where(eq(reportExtensions.periodId, p.id));
+  async function view(p: PeriodRow, today: string, onlyUnit: string | null, tx: Db = db, loaded?: Awaited<ReturnType<typeof loadFor>>) {
+    const { reports, extensions } = (loaded ?? (await loadFor([p.id], tx))).get(p.id)!;
     const units = (p.unitCodes ?? []).filter((u) => !onlyUnit || u === onlyUnit);
     return {
       id: p.id,
@@ -48,8 +59,8 @@ export function createReportsService(deps: { database: Database }) {
       dueDate: p.dueDate,
       unitCodes: p.unitCodes ?? [],
       units: units.map((u) => {
-        const r = reports.find((x) => x.unitCode === u);
-        const ext = extensions.find((x) => x.unitCode === u);
+        const r = reports.get(u);
+        const ext = extensions.get(u);
         const due = ext?.dueDate ?? p.dueDate;
         return {
           unitCode: u,
@@ -87,9 +98,9 @@ export function createReportsService(deps: { database: Database }) {
       const only = unitFilter(ctx.actor, 'plan.read');
       const rows = await db.select().from(reportPeriods).where(q.year ? eq(reportPeriods.year, q.year) : undefined).orderBy(asc(reportPeriods.dueDate));
       const today = vnDate(ctx.now);
-      const out = [];
-      for (const p of rows) if (!only || (p.unitCodes ?? []).includes(only)) out.push(await view(p, today, only));
-      return out;
+      const visible = rows.filter((p) => !only || (p.unitCodes ?? []).includes(only));
+      const loaded = await loadFor(visible.map((p) => p.id));
+      return Promise.all(visible.map((p) => view(p, today, only, db, loaded)));
     },
 
     async get(ctx: Ctx, id: string) {
