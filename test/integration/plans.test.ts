@@ -74,6 +74,8 @@ describe('plans', () => {
     expect((await call('p1.head', 'POST', '/plans', plan)).statusCode).toBe(403);
     const res = await call('coord', 'POST', '/plans', plan);
     expect(res.statusCode, res.body).toBe(201);
+    // Recorded at the service's clock (the day the coordinator entered it), not the database server's.
+    expect(res.json().createdAt).toBe('2025-02-01T03:00:00.000Z');
     expect(res.json().tasks.map((x: { code: string; status: string }) => [x.code, x.status])).toEqual([
       ['1', 'pending'], ['2', 'pending'], ['3', 'pending'], ['4', 'pending'], ['5', 'pending'], // 1 February: nothing due yet
     ]);

@@ -54,7 +54,7 @@ export function createInspectionsService(deps: { database: Database }) {
       });
       if (errors.length) throw new ValidationError(errors);
       return db.transaction(async (tx) => {
-        const [row] = await tx.insert(inspections).values({ year: input.year, unitCode: input.unitCode, date: input.date, createdBy: ctx.actor.username }).returning();
+        const [row] = await tx.insert(inspections).values({ year: input.year, unitCode: input.unitCode, date: input.date, createdBy: ctx.actor.username, createdAt: ctx.now }).returning();
         const findings = input.findings.length
           ? await tx.insert(inspectionFindings).values(input.findings.map((f, position) => ({ inspectionId: row!.id, code: f.code, position, text: f.text, dueDate: f.dueDate }))).returning()
           : [];

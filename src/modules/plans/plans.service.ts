@@ -126,7 +126,7 @@ export function createPlansService(deps: { database: Database }) {
       if (clash) throw new ConflictError(`A plan with code ${input.code} exists already.`, { code: input.code });
       const [plan] = await tx
         .insert(plans)
-        .values({ code: input.code, year: input.year, title: input.title, decisionNumber: input.decision?.number ?? null, decisionDate: input.decision?.date ?? null, createdBy: ctx.actor.username })
+        .values({ code: input.code, year: input.year, title: input.title, decisionNumber: input.decision?.number ?? null, decisionDate: input.decision?.date ?? null, createdBy: ctx.actor.username, createdAt: ctx.now })
         .returning();
       if (input.tasks.length) {
         await tx.insert(planTasks).values(

@@ -87,7 +87,7 @@ export function createReportsService(deps: { database: Database }) {
       });
       if (errors.length) throw new ValidationError(errors);
       return db.transaction(async (tx) => {
-        const [p] = await tx.insert(reportPeriods).values({ ...input, unitCodes: unique, createdBy: ctx.actor.username }).returning();
+        const [p] = await tx.insert(reportPeriods).values({ ...input, unitCodes: unique, createdBy: ctx.actor.username, createdAt: ctx.now }).returning();
         await recordAudit(tx, ctx, { action: 'report_period.created', entityType: 'report_period', entityId: p!.id, after: { ...input, unitCodes: unique } });
         return view(p!, vnDate(ctx.now), null, tx);
       });
