@@ -5,6 +5,7 @@
 //   npm run bench:write                        PostgreSQL on 127.0.0.1 (BENCH_DATABASE_URL to override)
 //   BENCH_DRIVER=pglite npm run bench:write    embedded database (raw baseline through PGlite's query)
 // Targets (PostgreSQL): writes ≥ 0.25× the raw INSERT rate at 1 and at 32 writers; p99 < 250 ms at 32.
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,20 @@ import { sql } from 'drizzle-orm';
 import { addUnits, BENCH_PASSWORD, fmt, login, openBench, openRound, percentile } from './lib/scale.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+
+/**
+ * CPU time (ms) the server's thread has used, from /proc (Linux; undefined elsewhere). On a shared machine the
+ * rates move with the load, while the CPU the server spends per PUT does not: it is printed with each measurement.
+ */
+function serverThreadCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+  } catch {
+    return undefined;
+  }
+}
 const WRITERS = [1, 32];
 
 const b = await openBench('par_bench_write');
@@ -62,14 +77,18 @@ try {
   }
 
   async function writes(n: number) {
+    const cpu0 = serverThreadCpuMs();
     const worker = new Worker(new URL('./lib/write-client.mjs', import.meta.url), { workerData: { port, roundId, seconds, writers: writers.slice(0, n) } });
-    const out = await new Promise<{ count: number; errors: number; statuses: Record<string, number>; latencies: number[] }>((resolve, reject) => {
+    const out = await new Promise<{ count: number; errors: number; statuses: Record<string, number>; latencies: number[]; etags: Record<string, string>[] }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
+    const cpu1 = serverThreadCpuMs();
     await worker.terminate();
-    if (out.errors) console.log(`  (${out.errors} failed writes: ${JSON.stringify(out.statuses)})`);
-    return summary(out.count, out.latencies, out.errors);
+    // workerData is a copy: carry the ETags the writers ended with into the next measurement.
+    out.etags.forEach((etags, i) => (writers[i]!.etags = etags));
+    const cpuPerPut = cpu0 === undefined || cpu1 === undefined || out.count === 0 ? undefined : (cpu1 - cpu0) / out.count;
+    return { ...summary(out.count, out.latencies, out.errors), statuses: out.statuses, cpuPerPut };
   }
 
   const driver = b.url ? 'PostgreSQL' : 'PGlite';
@@ -80,8 +99,11 @@ try {
     const ratio = put.perSecond / base.perSecond;
     console.log(
       `${String(n).padStart(2)} writer(s): raw INSERT ${fmt(base.perSecond, 0)}/s (p99 ${fmt(base.p99)} ms); PUT self ${fmt(put.perSecond, 0)}/s ` +
-        `(p50 ${fmt(put.p50)} ms, p99 ${fmt(put.p99)} ms) → ratio ${ratio.toFixed(3)}× (target ≥ 0.25×${n > 1 ? ', p99 < 250 ms' : ''})`,
+        `(p50 ${fmt(put.p50)} ms, p99 ${fmt(put.p99)} ms) → ratio ${ratio.toFixed(3)}× (target ≥ 0.25×${n > 1 ? ', p99 < 250 ms' : ''})` +
+        (put.cpuPerPut === undefined ? '' : `; server CPU ${fmt(put.cpuPerPut, 2)} ms per PUT`),
     );
+    // Printed under the measurement it belongs to; any failed write is a finding (each writer owns its unit).
+    if (put.errors) console.log(`   ${put.errors} failed writes at ${n} writer(s): ${JSON.stringify(put.statuses)}`);
   }
   const verify = await b.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { authorization: `Bearer ${await login(b, 'coord')}` } });
   console.log(`audit chain after the run: ${JSON.stringify(verify.json())}`);

@@ -47,4 +47,6 @@ await Promise.all(
   }),
 );
 agent.destroy();
-parentPort.postMessage({ count, errors, statuses, latencies });
+// The ETags each writer ends with go back to the caller: the next measurement continues from them (a writer that
+// re-sent the ETags it started with would get 412 on every item it already changed).
+parentPort.postMessage({ count, errors, statuses, latencies, etags: writers.map((w) => w.etags) });

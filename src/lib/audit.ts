@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { asc, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -81,7 +81,12 @@ export interface PreparedAudit {
 
 /** The row to append, hashed against `prevHash` (from lockAuditHead in the same transaction). */
 export function prepareAudit(ctx: AnyCtx, input: AuditInput, prevHash: string): PreparedAudit {
-  const fields: HashedFields = {
+  const fields = auditFields(ctx, input, prevHash);
+  return { stream: input.stream ?? streamOf(input.entityType, input.entityId), fields, hash: auditHash(fields) };
+}
+
+function auditFields(ctx: AnyCtx, input: AuditInput, prevHash: string): HashedFields {
+  return {
     at: ctx.now.toISOString(),
     actorUserId: ctx.actor?.userId ?? null,
     actorUsername: ctx.actor?.username ?? 'system',
@@ -93,7 +98,34 @@ export function prepareAudit(ctx: AnyCtx, input: AuditInput, prevHash: string): 
     requestId: ctx.requestId,
     prevHash,
   };
-  return { stream: input.stream ?? streamOf(input.entityType, input.entityId), fields, hash: auditHash(fields) };
+}
+
+// Stands in for the previous hash in the canonical text; a quote cannot occur unescaped inside any string value,
+// so `"prevHash":"<marker>"` is found only as a key, and the top-level key comes after `before` and `after`.
+const PREV_MARKER = `@prev-${randomBytes(8).toString('hex')}@`;
+
+export interface DeferredAudit {
+  stream: string;
+  fields: Omit<HashedFields, 'prevHash'>;
+  /** The canonical text hashed is `prefix + prevHash + suffix` (UTF-8), so SQL can link and hash the row. */
+  prefix: string;
+  suffix: string;
+}
+
+/**
+ * The row to append when the previous hash is only known inside the appending statement (the head is locked by
+ * that statement): the hash is `sha256(prefix || head.hash || suffix)`, the same bytes auditHash would hash.
+ */
+export function prepareAuditDeferred(ctx: AnyCtx, input: AuditInput): DeferredAudit {
+  const marked = auditFields(ctx, input, PREV_MARKER);
+  const canonical = canonicalize(marked);
+  if (canonical === undefined) throw new Error('audit event cannot be canonicalised');
+  const key = `"prevHash":"${PREV_MARKER}"`;
+  const at = canonical.lastIndexOf(key) + key.length - PREV_MARKER.length - 1;
+  const fields: Partial<HashedFields> = marked;
+  delete fields.prevHash;
+  const stream = input.stream ?? streamOf(input.entityType, input.entityId);
+  return { stream, fields: fields as DeferredAudit['fields'], prefix: canonical.slice(0, at), suffix: canonical.slice(at + PREV_MARKER.length) };
 }
 
 /**

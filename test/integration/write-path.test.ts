@@ -180,6 +180,36 @@ describe.runIf(onRealPostgres)('concurrent writers on PostgreSQL', () => {
       await t3.close();
     }
   });
+
+  it('a self write meeting a submit in progress waits for it and is then refused, leaving nothing behind', async () => {
+    const t4 = await createTestApp({ clock: () => new Date('2025-10-20T03:00:00Z') });
+    try {
+      await seedDirectory(t4);
+      await insertFramework(t4);
+      const id = await openRound(t4);
+      const etag = (await api(t4, 'p1.editor', 'GET', itemUrl(id, 'P1', '2.2'))).json().etag as string;
+      const [assessment] = rowsOf<{ id: string }>(await t4.database.db.execute(sql`select id from assessments where round_id = ${id} and unit_code = 'P1'`));
+      let write: ReturnType<typeof api> | undefined;
+      let settled = false;
+      // The submit's own transaction: it locks the assessment, decides, and commits the new status.
+      await t4.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from assessments where id = ${assessment!.id} for update`);
+        write = api(t4, 'p1.editor', 'PUT', `${itemUrl(id, 'P1', '2.2')}/self`, { input: { points: 0.5 } }, { 'if-match': etag });
+        void write.then(() => (settled = true));
+        await new Promise((r) => setTimeout(r, 400));
+        expect(settled).toBe(false);
+        await tx.execute(sql`update assessments set status = 'submitted', submitted_at = now(), submitted_by = 'p1.head' where id = ${assessment!.id}`);
+      });
+      const res = await write!;
+      expect(res.statusCode, res.body).toBe(409);
+      const item = await api(t4, 'p1.editor', 'GET', itemUrl(id, 'P1', '2.2'));
+      expect(item.json()).toMatchObject({ etag, selfInput: null, history: [] });
+      const audit = rowsOf<{ n: number }>(await t4.database.db.execute(sql`select count(*)::int as n from audit_events where entity_type = 'assessment_item'`));
+      expect(audit).toEqual([{ n: 0 }]);
+    } finally {
+      await t4.close();
+    }
+  });
 });
 
 describe('results', () => {

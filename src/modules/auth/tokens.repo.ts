@@ -1,8 +1,14 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { hotQuery, jsonRow } from '../../db/hot.js';
 import { authTokens, users } from '../../db/schema.js';
 
 export type TokenRow = typeof authTokens.$inferSelect;
+
+const tokenRow = jsonRow(authTokens, 't');
+const userRow = jsonRow(users, 'u');
+const FIND_LIVE_SQL = `select ${tokenRow.sql}, ${userRow.sql} from auth_tokens t join users u on u.id = t.user_id
+  where t.token_hash = $1 and t.revoked_at is null and t.expires_at > $2::timestamptz limit 1`;
 
 export const tokensRepo = {
   async insert(db: Db, values: typeof authTokens.$inferInsert): Promise<TokenRow> {
@@ -10,15 +16,13 @@ export const tokensRepo = {
     return row!;
   },
 
-  /** A live token (not revoked, not expired) with its user. */
-  async findLive(db: Db, tokenHash: string, now: Date) {
-    const [row] = await db
-      .select({ token: authTokens, user: users })
-      .from(authTokens)
-      .innerJoin(users, eq(users.id, authTokens.userId))
-      .where(and(eq(authTokens.tokenHash, tokenHash), isNull(authTokens.revokedAt), gt(authTokens.expiresAt, now)))
-      .limit(1);
-    return row;
+  /**
+   * A live token (not revoked, not expired) with its user. Runs on every API request, so it is a fixed prepared
+   * statement (issue 14) rather than a query built per request; the unique index on token_hash answers it.
+   */
+  async findLive(db: Db, tokenHash: string, now: Date): Promise<{ token: TokenRow; user: typeof users.$inferSelect } | undefined> {
+    const [row] = await hotQuery(db, 'token_live_v2', FIND_LIVE_SQL, [tokenHash, now.toISOString()]);
+    return row ? { token: tokenRow.fromJson(row[0] as Record<string, unknown>), user: userRow.fromJson(row[1] as Record<string, unknown>) } : undefined;
   },
 
   async touch(db: Db, id: string, now: Date) {

@@ -3,14 +3,13 @@
 // nobody may appraise), the open-items report that council review and publication refuse on, council decisions
 // the coordinator records on any open item, and objections (kiến nghị) a unit opens during explanation.
 import type { Database, Db } from '../../db/client.js';
-import { assessmentItems } from '../../db/schema.js';
 import { scopeOf } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { Ctx } from '../../lib/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, PhaseConflictError, PreconditionFailedError, ValidationError } from '../../lib/errors.js';
-import { eq } from 'drizzle-orm';
 import { leavesOf, type Criterion } from '../frameworks/frameworks.document.js';
 import { assessmentsRepo } from '../assessments/assessments.repo.js';
+import { writeItem, type ItemWrite } from '../assessments/item-write.js';
 import { etagOf, matches, num, requireIfMatch } from '../assessments/assessment.shared.js';
 import { decisionPointsProblem, resolveFinal } from '../assessments/decision.js';
 import type { GroupOutcome, ResultsService } from '../results/results.service.js';
@@ -221,7 +220,14 @@ export function createSettlementService(deps: {
     return item;
   }
 
-  const historyActor = (ctx: Ctx) => ({ at: ctx.now, actorUsername: ctx.actor.username, actorRole: ctx.actor.role, actorUnitCode: ctx.actor.orgUnitCode });
+  /**
+   * The one-statement item write on an item this transaction has locked and matched; it fails only when the round
+   * left the phase the checks saw (a transition committed meanwhile).
+   */
+  async function writeLocked(tx: Db, ctx: Ctx, w: ItemWrite) {
+    const r = await writeItem(tx, ctx, w);
+    if (!r.ok) throw new ConflictError('The round changed phase while this decision was being recorded; reload and try again.', { phase: w.gate.phase });
+  }
 
   return {
     transitionGuard,
@@ -268,10 +274,6 @@ export function createSettlementService(deps: {
         }
         const problem = decisionPointsProblem(t.leaf, body.points);
         if (problem) throw new ValidationError([{ field: 'body.points', message: `criterion ${code}: ${problem}`, code: 'invalid_points' }]);
-        await tx
-          .update(assessmentItems)
-          .set({ finalPoints: body.points.toFixed(2), finalComment: body.comment, finalizedBy: ctx.actor.username, finalizedAt: ctx.now, finalByCouncil: true, version: item.version + 1, updatedAt: ctx.now })
-          .where(eq(assessmentItems.id, item.id));
         const data = {
           points: body.points,
           decidedBy: 'council',
@@ -281,13 +283,19 @@ export function createSettlementService(deps: {
           selfPoints: num(item.selfPoints),
           appraisalPoints: num(item.appraisalPoints),
         };
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'council_decision', data, comment: body.comment, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, {
-          action: 'item.council_decision',
-          entityType: 'assessment_item',
-          entityId: `${roundId}/${unitCode}/${code}`,
-          before: { points: num(item.finalPoints), comment: item.finalComment, finalizedBy: item.finalizedBy, byCouncil: item.finalByCouncil, resolved: data.previous },
-          after: { ...data, comment: body.comment },
+        // Item, history and audit row in one statement (item-write.ts); the item is already locked and matched.
+        await writeLocked(tx, ctx, {
+          item,
+          set: { finalPoints: body.points.toFixed(2), finalComment: body.comment, finalizedBy: ctx.actor.username, finalizedAt: ctx.now, finalByCouncil: true },
+          history: { kind: 'council_decision', data, comment: body.comment },
+          audit: {
+            action: 'item.council_decision',
+            entityType: 'assessment_item',
+            entityId: `${roundId}/${unitCode}/${code}`,
+            before: { points: num(item.finalPoints), comment: item.finalComment, finalizedBy: item.finalizedBy, byCouncil: item.finalByCouncil, resolved: data.previous },
+            after: { ...data, comment: body.comment },
+          },
+          gate: { assessmentId: t.assessment.id, phase },
         });
       });
       return deps.itemView(ctx, roundId, unitCode, code);
@@ -323,9 +331,10 @@ export function createSettlementService(deps: {
         if (item.appraisedAt === null || self === null || appraised === null || Math.round(appraised * 100) >= Math.round(self * 100)) {
           throw new ConflictError(`An objection is possible only on an item appraised below its self points; criterion ${code} was ${appraised === null ? 'not appraised with points' : `appraised at ${appraised}`}${self === null ? ' and has no self points' : ` against ${self} self-assessed`}.`, { phase, code: 'not_below_self' });
         }
-        await tx
-          .update(assessmentItems)
-          .set({
+        const data = { reason: body.reason, selfPoints: self, appraisalPoints: appraised };
+        await writeLocked(tx, ctx, {
+          item,
+          set: {
             explanationRequested: true,
             explanationText: body.reason,
             explainedAt: ctx.now,
@@ -333,13 +342,11 @@ export function createSettlementService(deps: {
             objectionReason: body.reason,
             objectedAt: ctx.now,
             objectedBy: ctx.actor.username,
-            version: item.version + 1,
-            updatedAt: ctx.now,
-          })
-          .where(eq(assessmentItems.id, item.id));
-        const data = { reason: body.reason, selfPoints: self, appraisalPoints: appraised };
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'objection', data, comment: body.reason, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, { action: 'item.objection_raised', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, before: { explanationRequested: false }, after: data });
+          },
+          history: { kind: 'objection', data, comment: body.reason },
+          audit: { action: 'item.objection_raised', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, before: { explanationRequested: false }, after: data },
+          gate: { assessmentId: t.assessment.id, phase },
+        });
       });
       return deps.itemView(ctx, roundId, unitCode, code);
     },
