@@ -38,9 +38,44 @@ function sourceState() {
   return `${Math.floor(newest)}:${count}`;
 }
 
+/** What the embedded database template is made from: the migrations and the PGlite release. */
+function templateState() {
+  let state = '';
+  const dir = path.join(root, 'migrations');
+  if (fs.existsSync(dir)) {
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (name.endsWith('.sql')) state += `${name}:${Math.floor(fs.statSync(path.join(dir, name)).mtimeMs)};`;
+    }
+    const journal = path.join(dir, 'meta', '_journal.json');
+    if (fs.existsSync(journal)) state += `journal:${Math.floor(fs.statSync(journal).mtimeMs)};`;
+  }
+  const pglite = path.join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  if (fs.existsSync(pglite)) state += `pglite:${JSON.parse(fs.readFileSync(pglite, 'utf8')).version}`;
+  return state;
+}
+
+/**
+ * A fresh embedded database starts from a copy of a pristine data directory (initdb and migrations) made here,
+ * once per set of migrations, instead of running initdb on every first start (issue 14). Best effort: without it
+ * the server initialises the directory itself, only slower.
+ */
+function ensureTemplate() {
+  const stamp = path.join(root, 'dist', '.pglite-template-stamp');
+  const state = templateState();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === state && fs.existsSync(path.join(root, 'dist', 'pglite-template', 'key'))) return;
+  const script = path.join(root, 'dist', 'src', 'db', 'pglite-template.js');
+  if (!fs.existsSync(script)) return;
+  const result = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' });
+  if (result.status === 0) fs.writeFileSync(stamp, state);
+  else console.error('Could not prepare the embedded database template; a fresh start will initialise the database itself (slower).');
+}
+
 const state = sourceState();
 const built = fs.existsSync(path.join(root, 'dist', 'src', 'server.js'));
-if (built && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === state) process.exit(0);
+if (built && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === state) {
+  ensureTemplate();
+  process.exit(0);
+}
 
 let tsc;
 try {
@@ -58,3 +93,4 @@ const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '-
 if (result.status !== 0) process.exit(result.status ?? 1);
 fs.writeFileSync(stampFile, state);
 console.error(`Compiled in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+ensureTemplate();

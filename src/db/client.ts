@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -139,8 +141,66 @@ export function openPostgres(url: string, logger?: Logger, poolOptions: pg.PoolC
  */
 const PGLITE_CONF = ['shared_buffers = 32MB', 'temp_buffers = 4MB', 'maintenance_work_mem = 32MB'];
 
-export async function openPglite(dir?: string): Promise<Database> {
+/**
+ * A pristine embedded data directory (initdb and every migration applied), made once at build time by
+ * `node dist/src/db/pglite-template.js` (scripts/ensure-build.mjs runs it). initdb in WebAssembly is about a third
+ * of a fresh demo start (issue 14: ≤ 8 s); copying this directory takes a few hundred milliseconds instead. The key
+ * names what the directory was made from, so a template of other migrations, another PGlite or other settings is
+ * never used: the fresh directory is then initialised as before.
+ */
+export function pgliteTemplateDir(): string {
+  return path.join(path.dirname(migrationsFolder()), 'dist', 'pglite-template');
+}
+
+export function pgliteTemplateKey(): string {
+  const hash = createHash('sha256');
+  const require = createRequire(import.meta.url);
+  const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string };
+  hash.update(`pglite ${pkg.version}\n${PGLITE_CONF.join('\n')}\n`);
+  const folder = migrationsFolder();
+  for (const f of ['meta/_journal.json', ...fs.readdirSync(folder).filter((n) => n.endsWith('.sql')).sort()]) {
+    hash.update(`${f}\n`).update(fs.readFileSync(path.join(folder, f)));
+  }
+  return hash.digest('hex');
+}
+
+/** Builds the template (initdb + migrations) next to the build output; a current one is left as it is. */
+export async function buildPgliteTemplate(): Promise<'current' | 'built'> {
+  const root = pgliteTemplateDir();
+  const key = pgliteTemplateKey();
+  const keyFile = path.join(root, 'key');
+  if (fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return 'current';
+  const work = `${root}.tmp-${process.pid}`;
+  fs.rmSync(work, { recursive: true, force: true });
+  const database = await openPglite(path.join(work, 'data'), { template: false });
+  try {
+    await database.migrate();
+  } finally {
+    await database.close();
+  }
+  fs.writeFileSync(path.join(work, 'key'), key);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.renameSync(work, root);
+  return 'built';
+}
+
+/** Copies the template into the empty `dir` when one matching this build exists; false when there is none. */
+function copyPgliteTemplate(dir: string): boolean {
+  let root: string;
+  try {
+    root = pgliteTemplateDir();
+    const keyFile = path.join(root, 'key');
+    if (!fs.existsSync(keyFile) || fs.readFileSync(keyFile, 'utf8') !== pgliteTemplateKey()) return false;
+  } catch {
+    return false;
+  }
+  fs.cpSync(path.join(root, 'data'), dir, { recursive: true });
+  return true;
+}
+
+export async function openPglite(dir?: string, opts: { template?: boolean } = {}): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
+  if (dir && !fs.existsSync(path.join(dir, 'PG_VERSION')) && opts.template !== false && fs.readdirSync(dir).length === 0) copyPgliteTemplate(dir);
   if (dir && !fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     // A fresh data directory is initialised by a separate WebAssembly instance (initdb) whose memory stays attached
     // to the client that ran it (≈ 400 MB of RSS for the life of the process). Initialise, close, and reopen.

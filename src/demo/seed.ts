@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { OrgUnitKind, Role } from '../db/schema.js';
 import { orgUnitsRepo } from '../modules/org-units/org-units.repo.js';
 import { recordAudit } from '../lib/audit.js';
+import { hashPassword } from '../lib/passwords.js';
 import type { SystemCtx } from '../lib/context.js';
 import { vietnamDay } from '../modules/rounds/lifecycle.js';
 import { usersRepo } from '../modules/users/users.repo.js';
@@ -98,7 +99,8 @@ export async function seedDemoData(app: FastifyInstance, ctx: SystemCtx) {
       await recordAudit(tx, ctx, { action: 'org_unit.created', entityType: 'org_unit', entityId: row.code, after: { ...u, source: 'demo' } });
     }
   });
-  for (const u of demoUsers) await app.services.users.createAsSystem(ctx, { ...u, password: DEMO_PASSWORD });
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const u of demoUsers) await app.services.users.createAsSystem(ctx, { ...u, password: DEMO_PASSWORD }, { passwordHash });
   // Surveys first: the frameworks' survey rules must name existing questionnaires. One set per year.
   for (const y of [historyYear, year]) {
     const surveys = demoSurveysFor(y);

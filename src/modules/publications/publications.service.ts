@@ -61,7 +61,7 @@ export interface PublishInput {
 const gzipAsync = promisify(gzip);
 
 /** A small byte-bounded LRU: publications never change, so anything rendered from one may be kept. */
-class ByteLru<V extends { bytes: number }> {
+export class ByteLru<V extends { bytes: number }> {
   readonly #map = new Map<string, V>();
   #bytes = 0;
   constructor(readonly maxBytes: number) {}
@@ -72,6 +72,13 @@ class ByteLru<V extends { bytes: number }> {
       this.#map.set(key, v);
     }
     return v;
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  /** Bytes held now; never more than maxBytes. */
+  get bytes(): number {
+    return this.#bytes;
   }
   set(key: string, v: V): void {
     if (v.bytes > this.maxBytes) return;
@@ -289,7 +296,10 @@ export function createPublicationsService(deps: {
         problems.push(`${label}: its rows cannot be read`);
       }
     }
-    return { problems, computedHash: check.computedHash, parsed, signedRows };
+    // Only the envelope fields the record is compared with are kept (up to CONTENT_CHECKS_KEPT entries): the parsed
+    // snapshot of a national-scale publication is several hundred MB of objects (issue 14, memory).
+    const envelope: Partial<Snapshot> | undefined = parsed ? { id: parsed.id, prevHash: parsed.prevHash, supersedes: parsed.supersedes, decision: parsed.decision } : undefined;
+    return { problems, computedHash: check.computedHash, parsed: envelope, signedRows };
   }
 
   /** Hash, signature, canonical form, the snapshot's agreement with its record and with its index rows, as stored now. */
@@ -341,6 +351,11 @@ export function createPublicationsService(deps: {
 
   return {
     freeze,
+
+    /** What the rendered-representation cache holds now (PUBLICATION_CACHE_MB bounds `bytes`). */
+    cacheUsage() {
+      return { entries: cache.size, bytes: cache.bytes, maxBytes: cache.maxBytes };
+    },
 
     /**
      * POST /rounds/{id}/publications: from council_review, the first publication (the round becomes

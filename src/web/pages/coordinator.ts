@@ -462,23 +462,28 @@ ${p.groups.map(
     // The council record (hội đồng) must be complete before publication: say what is missing beside the form.
     const councilMissing = round.phase === 'council_review' ? (await app.services.council.get(ctx, roundId)).missing : [];
     const publishExtra = publishSection(round, csrf, posted, pubs, councilMissing);
+    const view = rankingView(req.query);
 
     const body = html`<div class="page-head"><div><h1>Kết quả (xem trước)</h1><p class="sub">${round.name}</p></div>
   <div class="status-box"><span class="tag phase">${phaseLabel(round.phase)}</span></div></div>
 <p class="muted">Kết quả tính trực tiếp từ điểm hiện có; chưa công bố thì người dân không xem được. Dòng còn tiêu chí chưa chốt là kết quả tạm tính.</p>
+${rankingSearch(roundId, view.search)}
 ${r.groups.map((g) => {
   // Areas by name, not "LV 1…10" (issue 15); the header cells wrap so the table fits 1366 px.
   const areaHeads = g.rows[0]?.areas.map((a) => ({ code: a.code, title: a.title ?? `Lĩnh vực ${a.code}` })) ?? [];
-  return html`<section class="panel">
+  const shown = pageOfRanking<(typeof g.rows)[number]>(g.code, g.rows, view);
+  return html`<section class="panel" id="${groupAnchor(g.code)}">
   <h2>${g.name} <span class="muted">(${g.frameworkCode})</span></h2>
-  <div class="table-wrap"><table class="data ranking">
+  ${rankingPager(roundId, g.code, g.rows.length, shown, view.search)}
+  ${shown.rows.length === 0 ? '' : html`<div class="table-wrap"><table class="data ranking">
     <thead><tr><th scope="col" class="num">Hạng</th><th scope="col">Đơn vị</th>${areaHeads.map((a) => html`<th scope="col" class="num area-col" title="${a.code}. ${a.title}"><span class="area-code">${a.code}.</span> ${a.title}</th>`)}<th scope="col" class="num">Tổng điểm</th><th scope="col" class="num">Chỉ số</th><th scope="col">Xếp loại</th><th scope="col" class="num">Tự chấm</th><th scope="col" class="num">Chênh lệch</th><th scope="col" class="num">Chưa chốt</th></tr></thead>
-    <tbody>${g.rows.map(
+    <tbody>${shown.rows.map(
       (row) => html`<tr><td class="num">${row.rank ?? '–'}</td><th scope="row"><a href="${queueHref(roundId)}?don_vi=${encodeURIComponent(row.unitCode)}">${row.unitName}</a></th>
       ${row.areas.map((a) => html`<td class="num">${fmtPoints(a.points)}</td>`)}
       <td class="num">${fmtPoints(row.total)} <span class="muted">/ ${fmtPoints(row.max)}</span></td><td class="num"><strong>${fmtIndex(row.index)}</strong></td><td>${row.bandLabel ?? '–'}</td>
       <td class="num">${fmtPoints(row.selfTotal)}</td><td class="num">${gapCell(row.gap)}</td><td class="num">${row.openItems ? html`<span class="warn-text">${row.openItems}</span>` : '0'}</td></tr>`,
-    )}</tbody></table></div>
+    )}</tbody></table></div>`}
+  ${shown.pages > 1 ? rankingPager(roundId, g.code, g.rows.length, shown, view.search, 'bottom') : ''}
 </section>`;
 })}
 ${
@@ -564,13 +569,96 @@ ${publishExtra}`;
 }
 
 /** Items without a final score: listed one by one when few, otherwise counted per unit and reason. */
+/** Units listed in the open-items summary; the rest are counted (the “Chưa chốt điểm” page lists them all). */
+const OPEN_SUMMARY_UNITS = 100;
+
 function openItemsSummary(roundId: string, open: { unitCode: string; unitName: string; criterionCode: string; title: string; reason: string }[]): Html {
   if (open.length === 0) return html`<p>Mọi tiêu chí đã có điểm cuối cùng.</p>`;
   if (open.length <= 40) {
     return html`<ul class="problems">${open.map((o) => html`<li><a href="${itemHref(roundId, o.unitCode, o.criterionCode)}">${o.unitName} · ${o.criterionCode} ${o.title}</a>: ${openReasonLabels[o.reason] ?? o.reason}</li>`)}</ul>`;
   }
+  // One pass over the open items (a 1,000-unit round in self-assessment has 120,000 of them).
   const reasons = [...new Set(open.map((o) => o.reason))];
-  const units = [...new Map(open.map((o) => [o.unitCode, o.unitName])).entries()];
+  const units = new Map<string, { name: string; total: number; byReason: Map<string, number> }>();
+  for (const o of open) {
+    let u = units.get(o.unitCode);
+    if (!u) units.set(o.unitCode, (u = { name: o.unitName, total: 0, byReason: new Map() }));
+    u.total++;
+    u.byReason.set(o.reason, (u.byReason.get(o.reason) ?? 0) + 1);
+  }
+  const listed = [...units.entries()].sort((a, b) => b[1].total - a[1].total).slice(0, OPEN_SUMMARY_UNITS);
+  const more = units.size - listed.length;
   return html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Đơn vị</th>${reasons.map((r) => html`<th scope="col" class="num">${openReasonLabels[r] ?? r}</th>`)}</tr></thead>
-<tbody>${units.map(([code, name]) => html`<tr><th scope="row"><a href="${queueHref(roundId)}?don_vi=${encodeURIComponent(code)}">${name}</a></th>${reasons.map((r) => html`<td class="num">${open.filter((o) => o.unitCode === code && o.reason === r).length}</td>`)}</tr>`)}</tbody></table></div>`;
+<tbody>${listed.map(([code, u]) => html`<tr><th scope="row"><a href="${queueHref(roundId)}?don_vi=${encodeURIComponent(code)}">${u.name}</a></th>${reasons.map((r) => html`<td class="num">${u.byReason.get(r) ?? 0}</td>`)}</tr>`)}</tbody></table></div>
+${more > 0 ? html`<p class="muted">Bảng trên liệt kê ${OPEN_SUMMARY_UNITS} đơn vị còn nhiều tiêu chí chưa chốt nhất; ${fmtCount(more)} đơn vị khác xem ở trang <a href="${roundHref(roundId)}/chua-chot">Chưa chốt điểm</a>.</p>` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ranking pages (issue 14): a province has 100–150 units and the national scale 4,000, so the results page shows
+// each group's ranking 100 rows at a time, in rank order, with links to the other pages and a search by unit name
+// or code. The complete table stays one click away as the CSV/XLSX download.
+
+export const RANKING_PAGE_SIZE = 100;
+
+interface RankingView {
+  search: string;
+  group: string | undefined;
+  page: number;
+}
+
+function rankingView(query: unknown): RankingView {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
+  const page = Number.parseInt(text(q.trang), 10);
+  return { search: text(q.tim).trim().slice(0, 100), group: text(q.nhom) || undefined, page: Number.isFinite(page) && page > 0 ? page : 1 };
+}
+
+/** Lower case without diacritics, so “sa dec” finds “Sa Đéc”. */
+const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+
+const fmtCount = (n: number) => n.toLocaleString('vi-VN');
+const groupAnchor = (code: string) => `nhom-${code}`;
+
+/** The rows of `group` on the page asked for (other groups stay on their first page); an unknown page shows the last. */
+function pageOfRanking<R extends { unitCode: string; unitName: string }>(group: string, rows: readonly R[], view: RankingView) {
+  const needle = folded(view.search);
+  const matching = needle ? rows.filter((r) => folded(r.unitName).includes(needle) || folded(r.unitCode).includes(needle)) : rows;
+  const pages = Math.max(1, Math.ceil(matching.length / RANKING_PAGE_SIZE));
+  const page = view.group === group ? Math.min(view.page, pages) : 1;
+  const from = (page - 1) * RANKING_PAGE_SIZE;
+  return { rows: matching.slice(from, from + RANKING_PAGE_SIZE), matching: matching.length, page, pages, from };
+}
+
+function rankingHref(roundId: string, group: string, page: number, search: string): string {
+  const q = new URLSearchParams({ nhom: group, trang: String(page) });
+  if (search) q.set('tim', search);
+  return `${roundHref(roundId)}/ket-qua?${q.toString()}#${groupAnchor(group)}`;
+}
+
+function rankingSearch(roundId: string, search: string): Html {
+  return html`<form method="get" action="${roundHref(roundId)}/ket-qua" class="filters ranking-search" role="search">
+  <div class="field"><label for="ranking-search">Tìm đơn vị (tên hoặc mã)</label><input id="ranking-search" name="tim" type="search" value="${search}" maxlength="100"></div>
+  <div class="field"><button class="button" type="submit">Tìm</button>${search ? html` <a href="${roundHref(roundId)}/ket-qua">Bỏ tìm kiếm</a>` : ''}</div>
+</form>`;
+}
+
+/** “Đơn vị 101–200 / 1.000” and the page links; the bottom copy repeats only the links. */
+function rankingPager(roundId: string, group: string, total: number, shown: { rows: readonly unknown[]; matching: number; page: number; pages: number; from: number }, search: string, place: 'top' | 'bottom' = 'top'): Slot {
+  const summary =
+    place === 'bottom'
+      ? ''
+      : shown.matching === 0
+        ? html`<p class="muted">Không có đơn vị nào khớp “${search}”.</p>`
+        : html`<p class="muted ranking-count">${search ? html`${fmtCount(shown.matching)} trong ${fmtCount(total)} đơn vị khớp “${search}”; hiển thị` : 'Hiển thị'} đơn vị ${fmtCount(shown.from + 1)}–${fmtCount(shown.from + shown.rows.length)} / ${fmtCount(shown.matching)}, theo thứ hạng.${shown.pages > 1 ? ' Danh sách đầy đủ: tải “Bảng kết quả” (CSV hoặc XLSX) ở mục Tải về.' : ''}</p>`;
+  if (shown.pages <= 1) return summary;
+  // First, last and two pages either side of the current one; gaps shown as “…”.
+  const numbers = [...new Set([1, shown.pages, ...[-2, -1, 0, 1, 2].map((d) => shown.page + d)])].filter((n) => n >= 1 && n <= shown.pages).sort((a, b) => a - b);
+  const links: Html[] = [];
+  numbers.forEach((n, i) => {
+    if (i > 0 && n - numbers[i - 1]! > 1) links.push(html`<span class="gap">…</span>`);
+    links.push(n === shown.page ? html`<span aria-current="page">${n}</span>` : html`<a href="${rankingHref(roundId, group, n, search)}">${n}</a>`);
+  });
+  const prev = shown.page > 1 ? html`<a href="${rankingHref(roundId, group, shown.page - 1, search)}" rel="prev">« Trang trước</a>` : '';
+  const next = shown.page < shown.pages ? html`<a href="${rankingHref(roundId, group, shown.page + 1, search)}" rel="next">Trang sau »</a>` : '';
+  return html`${summary}<nav class="pager ranking-pager" aria-label="Các trang xếp hạng ${group}${place === 'bottom' ? ' (cuối bảng)' : ''}">${prev} ${links} ${next}</nav>`;
 }
