@@ -49,7 +49,9 @@ export async function bootstrap(app: FastifyInstance, opts: { housekeeping?: boo
   }
   if (!(await services.users.adminExists())) {
     const password = config.adminPassword ?? randomBytes(12).toString('base64url');
-    await services.users.createAsSystem(ctx, { username: 'admin', password, displayName: 'Quản trị hệ thống', role: 'admin', orgUnitCode: null });
+    // A generated password was printed on the console (and may sit in its logs): it is replaced at first login.
+    // One the operator chose in ADMIN_PASSWORD is theirs already.
+    await services.users.createAsSystem(ctx, { username: 'admin', password, displayName: 'Quản trị hệ thống', role: 'admin', orgUnitCode: null, mustChangePassword: !config.adminPassword });
     report.adminCreated = true;
     if (!config.adminPassword) report.generatedAdminPassword = password;
   }
@@ -63,7 +65,7 @@ export async function bootstrap(app: FastifyInstance, opts: { housekeeping?: boo
 export function describeLogins(report: BootstrapReport, baseUrl: string): string {
   const lines = [`PAR INDEX service (Chỉ số CCHC) is listening on ${baseUrl}`, `  Web forms: ${baseUrl}/  (public results: ${baseUrl}/cong-khai)`, `  API docs:  ${baseUrl}/docs`, `  Health:    ${baseUrl}/health/ready`];
   if (report.generatedAdminPassword) {
-    lines.push(`  Admin login (shown once, change it): admin / ${report.generatedAdminPassword}`);
+    lines.push(`  Admin login (shown once; you must change it at first login): admin / ${report.generatedAdminPassword}`);
   } else if (report.adminCreated) {
     lines.push('  Admin login: admin / the ADMIN_PASSWORD you configured');
   }

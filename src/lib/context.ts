@@ -9,6 +9,8 @@ export interface Actor {
   orgUnitCode: string | null;
   tokenId: string;
   tokenKind: 'session' | 'api';
+  /** The password was chosen by someone else and must be changed before anything else (absent = false). */
+  mustChangePassword?: boolean;
 }
 
 export interface Ctx {

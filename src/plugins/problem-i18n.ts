@@ -32,6 +32,7 @@ const titles: Record<string, string> = {
   'bad-request': 'Yêu cầu không hợp lệ',
   unauthorized: 'Chưa đăng nhập',
   forbidden: 'Không có quyền',
+  'password-change-required': 'Cần đổi mật khẩu',
   'not-found': 'Không tìm thấy',
   conflict: 'Xung đột dữ liệu',
   'wrong-phase': 'Không thực hiện được trong giai đoạn hiện tại',

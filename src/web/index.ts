@@ -23,10 +23,12 @@ import { resultsExportPages } from './pages/exports.js';
 import { frameworkPages } from './pages/frameworks.js';
 import { notFoundPages } from './pages/not-found.js';
 import { planPages } from './pages/plans.js';
+import { passwordPages, PASSWORD_PAGE } from './pages/password.js';
 import { publicPages } from './pages/public.js';
 import { surveyPages } from './pages/surveys.js';
 import { csrfRefused, unitPages } from './pages/unit.js';
 import { checkRequestOrigin } from './origin.js';
+import { registerPostRedirectGet } from './prg.js';
 import { cookieNames, cookieOptions, verifyCsrf } from './session.js';
 
 const hide = { hide: true } as const;
@@ -97,6 +99,9 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
     }
   });
 
+  // Form POSTs answered with a page are redirected (303) to the form's page, which shows that page again (prg.ts).
+  registerPostRedirectGet(app, names);
+
   // Unsafe requests from another site's page are refused before the body is read, even with a valid CSRF token.
   app.addHook('onRequest', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
@@ -119,6 +124,8 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
         if (req.webSessionExpired) params.set('het-han', '1');
         return reply.redirect(`/dang-nhap?${params}`, 303);
       }
+      // A password someone else set (generated first admin, admin reset): nothing else until it is changed.
+      if (req.actor.mustChangePassword && req.routeOptions.url !== PASSWORD_PAGE) return reply.redirect(PASSWORD_PAGE, 303);
       if (cfg.webRoles !== 'any' && !cfg.webRoles.includes(req.actor.role)) {
         return kit.errorPage(req, reply, new ForbiddenError());
       }
@@ -165,7 +172,7 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
         const r = await auth.login({ username: username.slice(0, 64), password: password.slice(0, 256) }, { requestId: req.id, now, ip: req.ip });
         const maxAge = (Date.parse(r.expiresAt) - now.getTime()) / 1000;
         reply.setCookie(names.session, r.token, cookieOptions(names, maxAge));
-        return reply.redirect(next ?? homeOf(r.user.role), 303);
+        return reply.redirect(r.mustChangePassword ? PASSWORD_PAGE : (next ?? homeOf(r.user.role)), 303);
       } catch (err) {
         const e = webError(err);
         if (e.status >= 500) throw err;
@@ -206,6 +213,7 @@ export const webRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
   resultsExportPages(app, kit);
   publicPages(app, kit);
   adminPages(app, kit);
+  passwordPages(app, kit);
   // Unknown URLs: a browser gets the Vietnamese 404 page, API clients keep problem+json.
   notFoundPages(app, kit);
 };

@@ -61,6 +61,7 @@ const flashTexts: Record<string, Flash> = {
   'da-ban-hanh': { kind: 'ok', text: 'Đã ban hành bộ tiêu chí.' },
   'da-nhap': { kind: 'ok', text: 'Đã nhập bộ tiêu chí (dự thảo). Kiểm tra rồi ban hành.' },
   'da-dang-xuat': { kind: 'info', text: 'Bạn đã đăng xuất.' },
+  'da-doi-mat-khau': { kind: 'ok', text: 'Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã bị thu hồi.' },
   'het-han': { kind: 'info', text: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.' },
 };
 

@@ -77,6 +77,7 @@ ${(o.scripts ?? []).map((s) => html`<script type="module" src="${s}"></script>`)
         ? html`<div class="who">
       <span class="who-name">${o.actor.displayName}</span>
       <span class="who-role">${roleLabels[o.actor.role]}${o.actor.orgUnitCode ? ` · ${o.actor.orgUnitCode}` : ''}</span>
+      <a class="who-password" href="/doi-mat-khau">Đổi mật khẩu</a>
       <form method="post" action="/dang-xuat"><input type="hidden" name="_csrf" value="${o.csrf}"><button class="link-button" type="submit">Đăng xuất</button></form>
     </div>`
         : html`<a class="who login-link" href="/dang-nhap">Đăng nhập</a>`

@@ -16,6 +16,14 @@ function multipartBody(fields: Record<string, string>, file: { field: string; fi
 export class WebClient {
   readonly cookies = new Map<string, string>();
   csrf = '';
+  /** The last page fetched with GET: sent as Referer with the next form, as a browser does. */
+  page: string | null = null;
+  /**
+   * Like a browser, a form POST answered 303 to a kept page (`?loi=`, post/redirect/get) is followed and the page
+   * the user then sees is returned; the 303 itself is in `lastPost`. Set false to get the 303 from post().
+   */
+  followKeptPages = true;
+  lastPost: LightMyRequestResponse | null = null;
 
   constructor(private readonly app: FastifyInstance) {}
 
@@ -33,10 +41,24 @@ export class WebClient {
     if (m) this.csrf = m[1]!;
   }
 
-  async get(url: string) {
+  async get(address: string) {
+    // A browser keeps the fragment (`#loi`) to itself.
+    const url = address.split('#')[0]!;
     const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } });
     this.remember(res);
+    if (String(res.headers['content-type'] ?? '').startsWith('text/html')) this.page = url;
     return res;
+  }
+
+  private referer(): Record<string, string> {
+    return this.page ? { referer: `http://localhost${this.page}` } : {};
+  }
+
+  private async settle(res: LightMyRequestResponse) {
+    this.lastPost = res;
+    const location = res.headers.location;
+    if (!this.followKeptPages || res.statusCode !== 303 || typeof location !== 'string' || !/[?&]loi=/.test(location)) return res;
+    return this.get(location);
   }
 
   /** Posts a form; `_csrf` is added from the last page unless given (pass `_csrf: ''` to send none). */
@@ -47,18 +69,18 @@ export class WebClient {
     const res = await this.app.inject({
       method: 'POST',
       url,
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...this.referer(), ...headers },
       payload: body.toString(),
     });
     this.remember(res);
-    return res;
+    return this.settle(res);
   }
 
   async upload(url: string, fields: Record<string, string>, file: { field: string; filename: string; content: Buffer; contentType?: string }) {
     const { body, contentType } = multipartBody(fields, file);
-    const res = await this.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader(), 'content-type': contentType }, payload: body });
+    const res = await this.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader(), 'content-type': contentType, ...this.referer() }, payload: body });
     this.remember(res);
-    return res;
+    return this.settle(res);
   }
 
   async login(username: string, password: string) {

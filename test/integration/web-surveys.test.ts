@@ -80,7 +80,9 @@ describe('survey list and page', () => {
     expect(res.body).toContain('Kết quả khảo sát');
     expect(res.body).toContain('UBND Phường An Hòa');
     expect(res.body).toContain('dưới 2 phiếu');
-    expect(res.body).toContain('Bảng hỏi được tạo và sửa qua API');
+    // Issue 15: edited in the questionnaire editor while no response has come in, previewed as citizens see it.
+    expect(res.body).toContain('href="/dieu-phoi/khao-sat/SIPAS-T/sua"');
+    expect(res.body).toContain('href="/dieu-phoi/khao-sat/SIPAS-T/xem-truoc"');
     expect(res.body).toContain('href="/dieu-phoi/khao-sat/SIPAS-T/duong-dan"');
     const admin = await as('admin');
     const page = await admin.get('/dieu-phoi/khao-sat/SIPAS-T');

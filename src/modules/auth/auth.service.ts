@@ -108,7 +108,7 @@ export function createAuthService(deps: { database: Database; config: Config; lo
           after: { tokenId: row.id, kind: 'session', ip: meta.ip },
         });
       });
-      return { token: token.raw, expiresAt: expiresAt.toISOString(), user: presentUser(user) };
+      return { token: token.raw, expiresAt: expiresAt.toISOString(), mustChangePassword: user.mustChangePassword, user: presentUser(user) };
     },
 
     /** Resolves a bearer token to the acting user, or null when it is unknown, expired, revoked or the user is inactive. */
@@ -127,6 +127,7 @@ export function createAuthService(deps: { database: Database; config: Config; lo
         orgUnitCode: found.user.orgUnitCode,
         tokenId: found.token.id,
         tokenKind: found.token.kind,
+        mustChangePassword: found.user.mustChangePassword,
       };
     },
 
@@ -152,9 +153,14 @@ export function createAuthService(deps: { database: Database; config: Config; lo
       checkPasswordStrength(input.newPassword, 'body.newPassword');
       const passwordHash = await hashPassword(input.newPassword);
       await db.transaction(async (tx) => {
-        await usersRepo.update(tx, user.id, { passwordHash, passwordChangedAt: ctx.now, updatedAt: ctx.now });
+        await usersRepo.update(tx, user.id, { passwordHash, passwordChangedAt: ctx.now, mustChangePassword: false, updatedAt: ctx.now });
         const revoked = await usersRepo.revokeAllTokens(tx, user.id, ctx.now);
-        await recordAudit(tx, ctx, { action: 'user.password_changed', entityType: 'user', entityId: user.username, after: { tokensRevoked: revoked } });
+        await recordAudit(tx, ctx, {
+          action: 'user.password_changed',
+          entityType: 'user',
+          entityId: user.username,
+          after: { tokensRevoked: revoked, ...(user.mustChangePassword ? { requiredChangeDone: true } : {}) },
+        });
       });
     },
 

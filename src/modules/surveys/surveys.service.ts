@@ -5,7 +5,7 @@ import type { Database, Db } from '../../db/client.js';
 import { authorize } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { Ctx, SystemCtx } from '../../lib/context.js';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../../lib/errors.js';
 import { compareVietnamese } from '../../scoring/index.js';
 import type { SurveyReferenceCheck } from '../frameworks/frameworks.service.js';
 import { orgUnitsRepo } from '../org-units/org-units.repo.js';
@@ -280,8 +280,9 @@ export function createSurveysService(deps: { database: Database; config: Config 
     /**
      * Replaces the questionnaire: a new version (version + 1) while the survey has no responses; once it has any
      * it is immutable (409). A version must keep every question and dimension a framework scores from.
+     * `expectedVersion` (the web editor's form) refuses to overwrite a version saved meanwhile by someone else (412).
      */
-    async update(ctx: Ctx, code: string, raw: unknown) {
+    async update(ctx: Ctx, code: string, raw: unknown, opts: { expectedVersion?: number } = {}) {
       authorize(ctx.actor, 'survey.manage');
       const doc = validated(raw);
       if (doc.code !== code) throw invalid([{ field: 'body.code', code: 'immutable', message: `the code of survey ${code} never changes (got ${doc.code}); create a new survey instead` }]);
@@ -289,6 +290,9 @@ export function createSurveysService(deps: { database: Database; config: Config 
         const before = await requireSurvey(tx, code, true);
         if (await surveysRepo.hasResponses(tx, before.id)) {
           throw new ConflictError(`Survey '${code}' has responses and can no longer change; create a survey with a new code for a new questionnaire.`, { surveyStatus: before.status });
+        }
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version) {
+          throw new PreconditionFailedError(`"${before.version}"`, `Survey '${code}' is now version ${before.version} (you edited version ${opts.expectedVersion}); reload it and apply your changes again.`);
         }
         const refs = await referenceProblems(tx, doc);
         if (refs.length > 0) throw invalid(refs);

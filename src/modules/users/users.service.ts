@@ -16,6 +16,8 @@ export interface UserInput {
   displayName: string;
   role: Role;
   orgUnitCode?: string | null | undefined;
+  /** The first admin with a generated password: it must be changed at first login. */
+  mustChangePassword?: boolean | undefined;
 }
 
 export interface UserPatch {
@@ -51,7 +53,7 @@ async function checkBinding(db: Db, role: Role, orgUnitCode: string | null | und
 export function createUsersService(deps: { database: Database }) {
   const db = deps.database.db;
 
-  async function insertUser(tx: Db, ctx: AnyCtx, input: UserInput) {
+  async function insertUser(tx: Db, ctx: AnyCtx, input: UserInput, passwordHash?: string) {
     const username = input.username.toLowerCase();
     if (await usersRepo.findByUsername(tx, username)) {
       throw new ConflictError(`User '${username}' already exists.`, { field: 'username' });
@@ -62,8 +64,9 @@ export function createUsersService(deps: { database: Database }) {
       displayName: input.displayName,
       role: input.role,
       orgUnitCode: input.orgUnitCode ?? null,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: passwordHash ?? (await hashPassword(input.password)),
       passwordChangedAt: ctx.now,
+      mustChangePassword: input.mustChangePassword ?? false,
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
@@ -92,9 +95,13 @@ export function createUsersService(deps: { database: Database }) {
       return presentUser(await db.transaction((tx) => insertUser(tx, ctx, input)));
     },
 
-    /** Used at start-up and for demo data, where no person is acting. */
-    async createAsSystem(ctx: AnyCtx, input: UserInput) {
-      return db.transaction((tx) => insertUser(tx, ctx, input));
+    /**
+     * Used at start-up and for demo data, where no person is acting. `passwordHash` is an argon2 hash of
+     * `input.password` made by the caller: the demo's users share one password, and argon2 keeps its salt in the
+     * hash, so one hash serves them all instead of one 64 MiB hashing per user on every fresh start (issue 14).
+     */
+    async createAsSystem(ctx: AnyCtx, input: UserInput, opts: { passwordHash?: string } = {}) {
+      return db.transaction((tx) => insertUser(tx, ctx, input, opts.passwordHash));
     },
 
     async update(ctx: Ctx, username: string, patch: UserPatch) {
@@ -115,7 +122,8 @@ export function createUsersService(deps: { database: Database }) {
           role,
           orgUnitCode,
           active: patch.active ?? before.active,
-          ...(passwordHash ? { passwordHash, passwordChangedAt: ctx.now, failedLoginCount: 0, lockedUntil: null } : {}),
+          // A password an admin set for someone else is known to two people: its owner must replace it first.
+          ...(passwordHash ? { passwordHash, passwordChangedAt: ctx.now, failedLoginCount: 0, lockedUntil: null, mustChangePassword: before.id !== ctx.actor.userId } : {}),
           updatedAt: ctx.now,
         });
         // Tokens carry the old authority: a deactivated user, a new password or a new role must log in again.
@@ -148,7 +156,7 @@ export function createUsersService(deps: { database: Database }) {
 }
 
 function auditView(u: UserRow) {
-  return { username: u.username, displayName: u.displayName, role: u.role, orgUnitCode: u.orgUnitCode, active: u.active };
+  return { username: u.username, displayName: u.displayName, role: u.role, orgUnitCode: u.orgUnitCode, active: u.active, ...(u.mustChangePassword ? { mustChangePassword: true } : {}) };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

@@ -13,6 +13,7 @@ import { orgUnitCreateBody, orgUnitDeactivateBody, orgUnitPatchBody } from '../.
 import { userCreateSchema, userPatchSchema } from '../../modules/users/users.schemas.js';
 import { fmtDate, fmtDateTime, parseDate } from '../format.js';
 import { attr, html, type Html, type Slot } from '../html.js';
+import { errorSummary, fieldError, invalidAttrs } from '../form-errors.js';
 import { field, type Kit } from '../kit.js';
 import type { Flash } from '../layout.js';
 import { roleLabels } from '../labels.js';
@@ -153,7 +154,7 @@ function serviceError(err: unknown): FormError {
     const key = typeof err.extra.field === 'string' ? err.extra.field : null;
     if (key) {
       const msg = adminFieldMessage(key, { code: 'duplicate', message: err.message });
-      return { status: 409, message: msg, fields: { [key]: msg } };
+      return { status: 409, message: INVALID, fields: { [key]: msg } };
     }
     if (err.message.includes('cannot deactivate yourself')) {
       return { status: 409, message: 'Bạn không thể tự ngừng kích hoạt hoặc tự đổi vai trò của chính mình.', fields: {} };
@@ -168,9 +169,7 @@ function serviceError(err: unknown): FormError {
 
 type Values = Record<string, string>;
 
-const errId = (id: string) => `${id}-err`;
-const fieldError = (id: string, msg: string | undefined): Slot => (msg ? html`<p class="field-error" id="${errId(id)}">${msg}</p>` : null);
-const described = (id: string, msg: string | undefined) => (msg ? html` aria-invalid="true" aria-describedby="${errId(id)}"` : '');
+const described = invalidAttrs;
 
 function textInput(o: { id: string; name: string; label: string; value?: string | undefined; error?: string | undefined; required?: boolean; type?: string; extra?: Html; hint?: string; cls?: string }): Html {
   return html`<div class="field${o.cls ? ` ${o.cls}` : ''}"><label for="${o.id}">${o.label}</label>
@@ -184,9 +183,17 @@ function selectInput(o: { id: string; name: string; label: string; value?: strin
   ${o.hint ? html`<p class="hint">${o.hint}</p>` : ''}${fieldError(o.id, o.error)}</div>`;
 }
 
-function errorBox(e: FormError | undefined): Slot {
-  return e ? html`<div class="flash flash-error" role="alert"><p><strong>${e.message}</strong></p></div>` : null;
+/**
+ * The summary above a refused form: links to the fields in error (`ids`: form field → input id on this form); a
+ * problem with no input on the form is written out in full, so nothing is lost and nothing is said twice.
+ */
+function errorBox(e: FormError | undefined, ids: Record<string, string> = {}): Slot {
+  if (!e) return null;
+  const keys = Object.keys(e.fields);
+  const links = keys.filter((k) => ids[k]).map((k) => [ids[k]!, fieldLabels[k] ?? k] as const);
+  return errorSummary(e.message, links, keys.filter((k) => !ids[k]).map((k) => e.fields[k]!));
 }
+const same = (...names: string[]) => Object.fromEntries(names.map((n) => [n, n]));
 
 const roleOptions = (): [string, string][] => roles.map((r) => [r, roleLabels[r]]);
 const kindOptions = (): [string, string][] => orgUnitKinds.map((k) => [k, kindLabels[k]]);
@@ -260,7 +267,7 @@ ${
     const units = await unitChoices(req);
     const f = error?.fields ?? {};
     const body = html`<h1>Tạo người dùng</h1>
-${errorBox(error)}
+${errorBox(error, same('username', 'displayName', 'role', 'orgUnitCode', 'password'))}
 <form method="post" action="${CREATE_USER}" class="panel stack" novalidate>
   <input type="hidden" name="_csrf" value="${kit.csrf(req, reply)}">
   <div class="field-row">
@@ -321,7 +328,7 @@ ${
   write
     ? html`<section class="panel" id="sua">
   <h2>Sửa thông tin</h2>
-  ${errorBox(errFor('edit'))}
+  ${errorBox(errFor('edit'), same('displayName', 'role', 'orgUnitCode'))}
   <form method="post" action="${base}" class="stack" novalidate>
     <input type="hidden" name="_csrf" value="${csrf}">
     ${textInput({ id: 'displayName', name: 'displayName', label: 'Họ và tên', value: v.displayName, error: ef.displayName, required: true, extra: html` maxlength="200"` })}
@@ -335,7 +342,7 @@ ${
 </section>
 <section class="panel" id="mat-khau">
   <h2>Đặt lại mật khẩu</h2>
-  ${errorBox(errFor('password'))}
+  ${errorBox(errFor('password'), { password: 'new-password' })}
   <form method="post" action="${base}/mat-khau" class="stack" novalidate>
     <input type="hidden" name="_csrf" value="${csrf}">
     ${textInput({ id: 'new-password', name: 'password', label: 'Mật khẩu mới', type: 'password', error: errFor('password')?.fields.password, required: true, extra: html` autocomplete="new-password" maxlength="256"`, hint: `Tối thiểu 10 ký tự. Mọi phiên đăng nhập của người dùng bị thu hồi và tài khoản được mở khóa.${self ? ' Đây là tài khoản của bạn: bạn sẽ phải đăng nhập lại.' : ''}` })}
@@ -457,7 +464,7 @@ ${
   write
     ? html`<section class="panel" id="tao-don-vi">
   <h2>Tạo đơn vị</h2>
-  ${errorBox(error)}
+  ${errorBox(error, same('code', 'name', 'kind', 'parentCode'))}
   <form method="post" action="${UNITS}" class="stack" novalidate>
     <input type="hidden" name="_csrf" value="${kit.csrf(req, reply)}">
     <div class="field-row">
@@ -523,7 +530,7 @@ ${
   write
     ? html`<section class="panel" id="sua">
   <h2>Sửa thông tin</h2>
-  ${errorBox(errFor('edit'))}
+  ${errorBox(errFor('edit'), same('name', 'kind', 'parentCode'))}
   <form method="post" action="${base}" class="stack" novalidate>
     <input type="hidden" name="_csrf" value="${csrf}">
     ${textInput({ id: 'name', name: 'name', label: 'Tên đơn vị', value: v.name, error: ef.name, required: true, extra: html` maxlength="300"` })}
@@ -537,7 +544,7 @@ ${
 </section>
 <section class="panel" id="trang-thai">
   <h2>${u.active ? 'Ngừng hoạt động' : 'Hoạt động trở lại'}</h2>
-  ${errorBox(errFor('deactivate') ?? errFor('reactivate'))}
+  ${errorBox(errFor('deactivate') ?? errFor('reactivate'), same('activeTo', 'reason'))}
   ${
     u.active
       ? html`<form method="post" action="${base}/ngung" class="stack" data-confirm="Ghi nhận ${u.name} ngừng hoạt động?" novalidate>

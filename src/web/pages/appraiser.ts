@@ -7,6 +7,7 @@ import { itemStatuses } from '../../modules/assessments/assessment.shared.js';
 import type { Rule } from '../../scoring/index.js';
 import { fmtDateTime, fmtPoints, parseDecimal } from '../format.js';
 import { attr, html, type Html, type Slot } from '../html.js';
+import { errorSummary, fieldError, invalidAttrs } from '../form-errors.js';
 import { field, type Kit } from '../kit.js';
 import { allowedDecisionPoints, assessmentStatusLabels, historyKindLabels, inputText, itemStatusLabels, phaseLabel, roleLabels, ruleText, sourceLabels } from '../labels.js';
 import { webError, type WebError } from '../messages.js';
@@ -86,6 +87,21 @@ ${
 }`;
     return kit.page(req, reply, { title: 'Hàng đợi thẩm định', body, section: '/tham-dinh', flash: kit.flashOf(req), breadcrumbs: [['Thẩm định', '/tham-dinh'], [round.name]] });
   });
+
+  /** The summary above a decision form: links to the fields beside which the messages are; others in full. */
+  function decisionSummary(e: WebError, form: 'ap' | 'fi'): Slot {
+    const targets: Record<string, [string, string]> = {
+      points: [`${form}-points`, 'Điểm'],
+      comment: [`${form}-comment`, form === 'ap' ? 'Nhận xét' : 'Kết luận'],
+      ...(form === 'ap' ? { confirmNotApplicable: ['ap-kps-err', 'Đơn vị khai “không phát sinh”'] as [string, string] } : {}),
+    };
+    const keys = Object.keys(e.fields);
+    return errorSummary(
+      e.message,
+      keys.filter((k) => targets[k]).map((k) => targets[k]!),
+      keys.filter((k) => !targets[k]).map((k) => e.fields[k]!),
+    );
+  }
 
   function pointsControl(item: ItemDetail, name: string, value: string, error: string | undefined): Html {
     const allowed = allowedDecisionPoints(item.rule as Rule | null, item.maxPoints);
@@ -168,13 +184,13 @@ ${
       appraisalForm = html`<form method="post" action="${itemHref(p.roundId, p.unitCode, p.code)}/tham-dinh" class="appraisal-form">
   <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="etag" value="${item.etag}">
   <h3>${item.appraisal ? 'Sửa kết quả thẩm định' : 'Thẩm định tiêu chí'}</h3>
-  ${e ? html`<p class="flash flash-error" role="alert">${e.message}</p>` : ''}
+  ${e ? decisionSummary(e, 'ap') : ''}
   ${
     naClaim
       ? html`<fieldset class="choices"><legend>Đơn vị khai “không phát sinh”</legend>
     <label class="choice"><input type="radio" name="xac_nhan_kps" value="co"${attr('checked', confirm === 'co')}> Công nhận không phát sinh</label>
     <label class="choice"><input type="radio" name="xac_nhan_kps" value="khong"${attr('checked', confirm === 'khong')}> Không công nhận (chấm điểm bên dưới)</label>
-    ${e?.fields.confirmNotApplicable ? html`<p class="field-error">${e.fields.confirmNotApplicable}</p>` : ''}</fieldset>`
+    ${fieldError('ap-kps', e?.fields.confirmNotApplicable)}</fieldset>`
       : ''
   }
   ${pointsControl(item, 'ap', pointsDefault, e?.fields.points)}
@@ -196,10 +212,10 @@ ${
       finalForm = html`<form method="post" action="${itemHref(p.roundId, p.unitCode, p.code)}/chot" class="final-form">
   <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="etag" value="${item.etag}">
   <h3>${mayDecideAsCouncil ? 'Quyết định của Hội đồng thẩm định (cơ quan điều phối nhập)' : 'Thẩm định lại sau giải trình'}</h3>
-  ${e ? html`<p class="flash flash-error" role="alert">${e.message}</p>` : ''}
+  ${e ? decisionSummary(e, 'fi') : ''}
   ${pointsControl(item, 'fi', pointsDefault, e?.fields.points)}
-  <div class="field"><label for="fi-comment">Kết luận (bắt buộc)</label><textarea id="fi-comment" name="comment" rows="3" required>${posted.comment ?? (item.final?.source === 'final' ? (item.final.comment ?? '') : '')}</textarea>
-  ${e?.fields.comment ? html`<p class="field-error">${e.fields.comment}</p>` : ''}</div>
+  <div class="field"><label for="fi-comment">Kết luận (bắt buộc)</label><textarea id="fi-comment" name="comment" rows="3" required${invalidAttrs('fi-comment', e?.fields.comment)}>${posted.comment ?? (item.final?.source === 'final' ? (item.final.comment ?? '') : '')}</textarea>
+  ${fieldError('fi-comment', e?.fields.comment)}</div>
   <div class="form-foot"><button class="button primary" type="submit">Lưu điểm cuối cùng</button></div>
 </form>`;
     }

@@ -9,7 +9,7 @@ import type { PublicationsService } from '../../modules/publications/publication
 import type { SurveysService } from '../../modules/surveys/surveys.service.js';
 import { fmtDate, fmtIndex, fmtPoints } from '../format.js';
 import { attr, html, jsonData, type Html, type Slot } from '../html.js';
-import { field, type Kit } from '../kit.js';
+import { field, fields, type Kit } from '../kit.js';
 import { areaKindBadge } from '../labels.js';
 import { webError } from '../messages.js';
 
@@ -17,6 +17,62 @@ const hide = { hide: true } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type ListItem = Awaited<ReturnType<PublicationsService['list']>>[number];
 type SurveyForm = Awaited<ReturnType<SurveysService['publicUnitForm']>>;
+export type PublicSurvey = SurveyForm['survey'];
+
+const demographicTexts: Record<string, string> = { sex: 'Giới tính', ageBand: 'Độ tuổi', occupation: 'Nghề nghiệp' };
+
+/**
+ * The citizen's survey form: the questions by dimension (radio buttons for single choice, checkboxes for multiple
+ * choice), the optional respondent fields and the submit button. The survey admin's preview renders this same markup
+ * with `action: null`: no form target, nothing to submit.
+ */
+export function surveyFormMarkup(
+  survey: PublicSurvey,
+  unitName: string,
+  o: { action: string | null; csrf: string; responseId: string; answers?: Record<string, string>; respondent?: Record<string, string>; errors?: Record<string, string>; message?: string },
+): Html {
+  const answers = o.answers ?? {};
+  const errors = o.errors ?? {};
+  const preview = o.action === null;
+  return html`<div class="survey">
+  <p class="sub">${unitName}</p>
+  <h1>${survey.name}</h1>
+  ${survey.description ? html`<p>${survey.description}</p>` : ''}
+  <p class="muted">Phiếu khảo sát ẩn danh: không ghi họ tên, số điện thoại hay địa chỉ. Xin chân thành cảm ơn ông/bà!</p>
+  ${o.message ? html`<div class="flash flash-error" role="alert">${o.message}</div>` : ''}
+  <form${preview ? html` class="survey-preview-form" aria-label="Xem trước biểu mẫu"` : html` method="post" action="${o.action}"`} novalidate>
+    ${preview ? '' : html`<input type="hidden" name="_csrf" value="${o.csrf}">
+    <input type="hidden" name="responseId" value="${o.responseId}">
+    <div class="sr-only" aria-hidden="true"><label for="website">Để trống ô này</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>`}
+    ${survey.dimensions.map(
+      (d) => html`<h2 class="dimension">${d.title}</h2>
+    ${d.questions.map((q) => {
+      const err = errors[q.code];
+      const chosen = q.multiple ? (answers[q.code] ?? '').split(' ') : [answers[q.code]];
+      return html`<fieldset class="question${err ? ' has-error' : ''}" id="cau-${q.code}"${err ? html` aria-describedby="loi-${q.code}"` : ''}>
+      <legend>${q.text}${q.required ? html` <span class="muted">(bắt buộc)</span>` : ''}${q.multiple ? html` <span class="muted">(chọn một hoặc nhiều phương án)</span>` : ''}</legend>
+      ${err ? html`<p class="field-error" id="loi-${q.code}">${err}</p>` : ''}
+      ${q.options.map((opt) =>
+        // A required checkbox would make every box required: only a radio group carries `required`.
+        q.multiple
+          ? html`<label class="choice"><input type="checkbox" name="q_${q.code}" value="${opt.code}"${attr('checked', chosen.includes(opt.code))}> <span>${opt.label}</span></label>`
+          : html`<label class="choice"><input type="radio" name="q_${q.code}" value="${opt.code}"${attr('checked', chosen.includes(opt.code))}${attr('required', q.required)}> <span>${opt.label}</span></label>`,
+      )}
+    </fieldset>`;
+    })}`,
+    )}
+    ${
+      survey.demographics.length
+        ? html`<h2 class="dimension">Thông tin người trả lời (không bắt buộc)</h2>${survey.demographics.map(
+            (d) => html`<div class="field"><label for="r-${d.field}">${demographicTexts[d.field] ?? d.field}</label>
+      <select id="r-${d.field}" name="r_${d.field}"><option value="">– Không trả lời –</option>${d.options.map((opt) => html`<option value="${opt.code}"${attr('selected', o.respondent?.[d.field] === opt.code)}>${opt.label}</option>`)}</select></div>`,
+          )}`
+        : ''
+    }
+    <button class="button primary big" type="${preview ? 'button' : 'submit'}"${attr('disabled', preview)}>Gửi phiếu khảo sát</button>
+  </form>
+</div>`;
+}
 
 export const publicationHref = (id: string, group?: string) => `/cong-khai/${encodeURIComponent(id)}${group ? `?nhom=${encodeURIComponent(group)}` : ''}`;
 const unitHref = (id: string, unitCode: string) => `/cong-khai/${encodeURIComponent(id)}/don-vi/${encodeURIComponent(unitCode)}`;
@@ -201,40 +257,7 @@ ${
 
   function surveyPage(req: FastifyRequest, reply: FastifyReply, form: SurveyForm, o: { responseId: string; answers?: Record<string, string>; respondent?: Record<string, string>; errors?: Record<string, string>; message?: string; status?: number }) {
     const { survey, unit } = form;
-    const answers = o.answers ?? {};
-    const errors = o.errors ?? {};
-    const body = html`<div class="survey">
-  <p class="sub">${unit.name}</p>
-  <h1>${survey.name}</h1>
-  ${survey.description ? html`<p>${survey.description}</p>` : ''}
-  <p class="muted">Phiếu khảo sát ẩn danh: không ghi họ tên, số điện thoại hay địa chỉ. Xin chân thành cảm ơn ông/bà!</p>
-  ${o.message ? html`<div class="flash flash-error" role="alert">${o.message}</div>` : ''}
-  <form method="post" action="${surveyHref(survey.code, unit.code)}" novalidate>
-    <input type="hidden" name="_csrf" value="${kit.csrf(req, reply)}">
-    <input type="hidden" name="responseId" value="${o.responseId}">
-    <div class="sr-only" aria-hidden="true"><label for="website">Để trống ô này</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
-    ${survey.dimensions.map(
-      (d) => html`<h2 class="dimension">${d.title}</h2>
-    ${d.questions.map((q) => {
-      const err = errors[q.code];
-      return html`<fieldset class="question${err ? ' has-error' : ''}" id="cau-${q.code}"${err ? html` aria-describedby="loi-${q.code}"` : ''}>
-      <legend>${q.text}${q.required ? html` <span class="muted">(bắt buộc)</span>` : ''}</legend>
-      ${err ? html`<p class="field-error" id="loi-${q.code}">${err}</p>` : ''}
-      ${q.options.map((opt) => html`<label class="choice"><input type="radio" name="q_${q.code}" value="${opt.code}"${attr('checked', answers[q.code] === opt.code)}${attr('required', q.required)}> <span>${opt.label}</span></label>`)}
-    </fieldset>`;
-    })}`,
-    )}
-    ${
-      survey.demographics.length
-        ? html`<h2 class="dimension">Thông tin người trả lời (không bắt buộc)</h2>${survey.demographics.map(
-            (d) => html`<div class="field"><label for="r-${d.field}">${({ sex: 'Giới tính', ageBand: 'Độ tuổi', occupation: 'Nghề nghiệp' } as Record<string, string>)[d.field] ?? d.field}</label>
-      <select id="r-${d.field}" name="r_${d.field}"><option value="">– Không trả lời –</option>${d.options.map((opt) => html`<option value="${opt.code}"${attr('selected', o.respondent?.[d.field] === opt.code)}>${opt.label}</option>`)}</select></div>`,
-          )}`
-        : ''
-    }
-    <button class="button primary big" type="submit">Gửi phiếu khảo sát</button>
-  </form>
-</div>`;
+    const body = surveyFormMarkup(survey, unit.name, { ...o, action: surveyHref(survey.code, unit.code), csrf: kit.csrf(req, reply) });
     return kit.page(req, reply, { title: survey.name, body, narrow: true, status: o.status ?? 200 });
   }
 
@@ -267,10 +290,13 @@ ${
       const answers: Record<string, string> = {};
       const respondent: Record<string, string> = {};
       for (const k of Object.keys(b)) {
+        // A multiple-choice question arrives as one field per ticked box; the service takes them space-separated.
+        if (k.startsWith('q_')) {
+          const v = fields(b, k).filter(Boolean).join(' ');
+          if (v) answers[k.slice(2)] = v;
+        }
         const v = field(b, k);
-        if (!v) continue;
-        if (k.startsWith('q_')) answers[k.slice(2)] = v;
-        if (k.startsWith('r_')) respondent[k.slice(2)] = v;
+        if (v && k.startsWith('r_')) respondent[k.slice(2)] = v;
       }
       const responseId = UUID.test(field(b, 'responseId') ?? '') ? field(b, 'responseId')! : randomUUID();
       try {
@@ -284,7 +310,8 @@ ${
         const fieldErrors = ((err as { extra?: { errors?: { field: string; code?: string }[] } }).extra?.errors ?? []);
         for (const fe of fieldErrors) {
           const q = /^body\.answers\.(.+)$/.exec(fe.field)?.[1];
-          if (q) errors[q] = fe.code === 'required' ? 'Xin ông/bà chọn một câu trả lời.' : 'Câu trả lời không hợp lệ.';
+          const multiple = form.survey.dimensions.some((d) => d.questions.some((x) => x.code === q && x.multiple));
+          if (q) errors[q] = fe.code === 'required' ? (multiple ? 'Xin ông/bà chọn ít nhất một câu trả lời.' : 'Xin ông/bà chọn một câu trả lời.') : 'Câu trả lời không hợp lệ.';
         }
         const message = fieldErrors.some((fe) => fe.code === 'no_answers')
           ? 'Xin ông/bà trả lời ít nhất một câu hỏi.'

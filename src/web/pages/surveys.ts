@@ -1,8 +1,8 @@
 // Survey administration (khảo sát) for the coordinator and the admin: the list of questionnaires with their
 // response counts, one questionnaire with its dimensions and questions, publishing, the results per unit and per
 // round group (coordinator), the printable form links with QR codes per unit, and the bulk import of export files
-// (CSV, JSON, XLSX) with a dry run that reports every refused row by number. Questionnaires themselves are
-// created and edited through the API (POST/PUT /api/v1/surveys with the JSON document).
+// (CSV, JSON, XLSX) with a dry run that reports every refused row by number. Questionnaires are created and edited
+// in the questionnaire editor (survey-editor.ts) or through the API (POST/PUT /api/v1/surveys).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.js';
 import { can } from '../../auth/policy.js';
@@ -19,6 +19,7 @@ import { phaseLabel } from '../labels.js';
 import type { Flash } from '../layout.js';
 import { webError, type WebError } from '../messages.js';
 import { verifyCsrf } from '../session.js';
+import { editorFlashTexts, editorHref, NEW_SURVEY, surveyEditorPages } from './survey-editor.js';
 import { csrfRefused } from './unit.js';
 
 const hide = { hide: true } as const;
@@ -173,16 +174,18 @@ ${r.errorsTruncated ? html`<p class="muted">Chỉ liệt kê ${fmtInt(r.errors.l
 }
 
 function questionnaire(s: Survey): Html {
-  return html`<section class="panel"><h2>Bảng hỏi</h2>
+  const links = html`<div class="downloads"><a class="button" href="${surveyHref(s.code)}/xem-truoc">Xem trước biểu mẫu</a>${s.responseCount === 0 ? html` <a class="button primary" href="${editorHref(s.code)}">Sửa bảng hỏi</a>` : ''}</div>`;
+  return html`<section class="panel" id="bang-hoi"><h2>Bảng hỏi</h2>
+${links}
 ${s.dimensions.map(
   (d) => html`<section class="survey-dimension"><h3>${d.code} · ${d.title} <span class="muted">(trọng số ${d.weight})</span></h3>
   <ol class="survey-questions">${d.questions.map(
-    (q) => html`<li><p><strong>${q.code}</strong>. ${q.text}${q.required ? html` <span class="tag">bắt buộc</span>` : ''}</p>
+    (q) => html`<li><p><strong>${q.code}</strong>. ${q.text}${q.required ? html` <span class="tag">bắt buộc</span>` : ''}${q.multiple ? html` <span class="tag">nhiều lựa chọn</span>` : ''}</p>
     <ul class="inline-list">${q.options.map((o) => html`<li>${o.code} · ${o.label}: <span class="muted">${o.value === null ? 'không tính điểm' : `giá trị ${String(o.value).replace('.', ',')}`}</span></li>`)}</ul></li>`,
   )}</ol></section>`,
 )}
 ${s.demographics.length ? html`<p class="muted">Thông tin người trả lời (không bắt buộc, không công khai): ${s.demographics.map((f) => demographicLabels[f]).join(', ')}.</p>` : ''}
-<p class="muted">Bảng hỏi được tạo và sửa qua API (<code>POST/PUT /api/v1/surveys</code>, tài liệu JSON); bảng hỏi đã có phiếu thì không sửa được nữa.</p>
+<p class="muted">${s.responseCount === 0 ? 'Bảng hỏi sửa được cho đến khi có phiếu trả lời đầu tiên; mỗi lần lưu tạo một phiên bản mới.' : 'Bảng hỏi đã có phiếu trả lời nên không sửa được nữa; để đổi câu hỏi, hãy tạo bảng hỏi mới với mã khác.'}</p>
 </section>`;
 }
 
@@ -223,10 +226,12 @@ export function surveyPages(app: FastifyInstance, kit: Kit) {
   const cfg = { webRoles: ROLES };
   const maxBytes = app.appConfig.surveyImportMaxBytes;
   const maxMb = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
+  surveyEditorPages(app, kit, ROLES);
 
   app.get('/dieu-phoi/khao-sat', { config: cfg, schema: hide }, async (req, reply) => {
     const list = await surveys.list(kit.ctx(req), {});
-    const body = html`<div class="page-head"><div><h1>Khảo sát</h1><p class="sub">Bảng hỏi khảo sát sự hài lòng, đường dẫn và mã QR theo đơn vị, nhập phiếu từ tệp</p></div></div>
+    const body = html`<div class="page-head"><div><h1>Khảo sát</h1><p class="sub">Bảng hỏi khảo sát sự hài lòng, đường dẫn và mã QR theo đơn vị, nhập phiếu từ tệp</p></div>
+  <div class="status-box"><a class="button primary" href="${NEW_SURVEY}">Tạo bảng hỏi mới</a></div></div>
 ${
   list.length === 0
     ? html`<p class="panel">Chưa có bảng hỏi nào.</p>`
@@ -235,7 +240,7 @@ ${
         (s) => html`<tr><td><a href="${surveyHref(s.code)}">${s.code}</a></td><td>${s.name}${s.year ? html` <span class="muted">(${s.year})</span>` : ''}</td><td class="num">${s.version}</td><td>${statusTag(s.status)}</td><td class="num">${s.questionCount}</td><td class="num">${fmtInt(s.responseCount)}</td></tr>`,
       )}</tbody></table></div>`
 }
-<p class="muted">Bảng hỏi được tạo và sửa qua API (<code>POST /api/v1/surveys</code> với tài liệu JSON); tại đây cơ quan điều phối công bố bảng hỏi, in mã QR, nhập phiếu và xem kết quả.</p>`;
+<p class="muted">Tại đây cơ quan điều phối soạn và sửa bảng hỏi (cho đến khi có phiếu trả lời), xem trước biểu mẫu, công bố bảng hỏi, in mã QR, nhập phiếu và xem kết quả. Chương trình khác có thể dùng API (<code>POST/PUT /api/v1/surveys</code>).</p>`;
     return kit.page(req, reply, { title: 'Khảo sát', body, section: SECTION, flash: kit.flashOf(req) });
   });
 
@@ -270,7 +275,7 @@ ${questionnaire(s)}`;
       title: s.code,
       body,
       section: SECTION,
-      flash: kit.flashOf(req) ?? flashTexts[String((req.query as Record<string, unknown>).tb ?? '')] ?? null,
+      flash: kit.flashOf(req) ?? { ...flashTexts, ...editorFlashTexts }[String((req.query as Record<string, unknown>).tb ?? '')] ?? null,
       breadcrumbs: [['Khảo sát', SECTION], [s.code]],
       status: error?.status ?? 200,
     });

@@ -9,6 +9,7 @@ import { daysLeft } from '../../modules/rounds/lifecycle.js';
 import type { Rule } from '../../scoring/index.js';
 import { daysLeftText, fmtDate, fmtDateTime, fmtPoints, parseDate } from '../format.js';
 import { attr, html, type Html, type Slot } from '../html.js';
+import { errorSummary, fieldError, invalidAttrs } from '../form-errors.js';
 import { field, UNIT_ROLES, type Kit } from '../kit.js';
 import { areaKindBadge, assessmentStatusLabels, inputText, itemStatusLabels, phaseLabel, ruleText, sourceLabels } from '../labels.js';
 import { webError, type WebError } from '../messages.js';
@@ -34,6 +35,38 @@ interface AreaErrors {
   form: 'self' | 'file' | 'document' | 'explanation' | 'objection';
   posted?: Record<string, string>;
 }
+
+/** The document form's fields: label and the prefix of the input id (`so-1.1`). */
+const docKeys = ['docNumber', 'docDate', 'issuer', 'title', 'url'] as const;
+const docLabels = { docNumber: 'Số, ký hiệu', docDate: 'Ngày ban hành', issuer: 'Cơ quan ban hành', title: 'Trích yếu', url: 'Đường dẫn' };
+const docPrefixes: Record<string, string> = { docNumber: 'so', docDate: 'ngay', issuer: 'cq', title: 'ty', url: 'url' };
+
+/** Where each self-form message is shown (the input, or the message itself for radio groups), as selfInputs names them. */
+function selfTargets(code: string, naAllowed: boolean): Record<string, string> {
+  const id = (name: string) => `tc-${code}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  return {
+    percent: id('percent'),
+    numerator: id('numerator'),
+    denominator: id('denominator'),
+    count: id('count'),
+    points: id('points'),
+    option: id('option-err'),
+    value: id('value-err'),
+    input: id('input-err'),
+    ...(naAllowed ? { notApplicable: id('na-err') } : {}),
+  };
+}
+const selfLabels: Record<string, string> = {
+  percent: 'Tỷ lệ (%)',
+  numerator: 'Tử số',
+  denominator: 'Mẫu số',
+  count: 'Số lượng',
+  points: 'Số điểm',
+  option: 'Kết quả thực hiện',
+  value: 'Đạt yêu cầu?',
+  input: 'Kết quả tự chấm',
+  notApplicable: 'Không phát sinh',
+};
 
 export function unitPages(app: FastifyInstance, kit: Kit) {
   const { assessments, rounds, frameworks } = app.services;
@@ -200,12 +233,20 @@ ${submitBlock}`;
     const formError = (form: AreaErrors['form']): Slot => {
       const e = errorsOf(form);
       if (!e) return null;
-      // Field messages that no input of this criterion shows (e.g. a "not applicable" claim it does not allow).
-      const placed = new Set(['option', 'value', 'percent', 'numerator', 'denominator', 'count', 'points', 'input', ...(item.naAllowed ? ['notApplicable'] : [])]);
-      const rest = form === 'self' ? Object.entries(e.fields).filter(([k]) => !placed.has(k)) : [];
-      return html`<div class="flash flash-error" role="alert"><p>${e.message}</p>${rest.length ? html`<ul class="problems">${rest.map(([, m]) => html`<li>${m}</li>`)}</ul>` : ''}</div>`;
+      if (form !== 'self') return errorSummary(e.message);
+      // Messages shown beside an input are only linked here; those no input of this criterion shows (e.g. a "not
+      // applicable" claim it does not allow) are written out.
+      const targets = selfTargets(item.criterionCode, item.naAllowed);
+      const keys = Object.keys(e.fields);
+      return errorSummary(
+        e.message,
+        keys.filter((k) => targets[k]).map((k) => [targets[k]!, selfLabels[k] ?? k] as const),
+        keys.filter((k) => !targets[k]).map((k) => e.fields[k]!),
+      );
     };
-    const preview = previewPoints(item, parseSelfForm(rule, values));
+    const computed = previewPoints(item, parseSelfForm(rule, values));
+    // A refused save already shows the rule's message beside the field; the live points would say it a second time.
+    const preview = computed.kind === 'error' && mine?.form === 'self' && Object.keys(mine.error.fields).length ? { ...computed, text: `Chưa tính được điểm · tối đa ${fmtPoints(item.maxPoints)} điểm` } : computed;
 
     let selfBlock: Slot;
     if (item.source !== 'self') {
@@ -271,6 +312,8 @@ ${submitBlock}`;
     const fileErr = errorsOf('file');
     const docErr = errorsOf('document');
     const posted = mine?.form === 'document' ? (mine.posted ?? {}) : {};
+    const df = docErr?.fields ?? {};
+    const docId = (k: string) => `${docPrefixes[k] ?? k}-${item.criterionCode}`;
     const evidenceForms: Slot = evidenceEditable
       ? html`<div class="evidence-forms">
   <details${attr('open', !!fileErr)}><summary>Đính kèm tệp (PDF, DOCX, XLSX, JPG, PNG)</summary>
@@ -284,14 +327,14 @@ ${submitBlock}`;
   <details${attr('open', !!docErr)}><summary>Thêm văn bản (số, ngày, cơ quan ban hành)</summary>
     <form method="post" action="${itemAction(p.roundId, p.unitCode, item.criterionCode, '/van-ban')}" class="doc-form">
       <input type="hidden" name="_csrf" value="${csrf}">
-      ${docErr ? html`<p class="field-error" role="alert">${docErr.message}</p>` : ''}
+      ${docErr ? errorSummary(docErr.message, docKeys.filter((k) => docErr.fields[k]).map((k) => [docId(k), docLabels[k]] as const)) : ''}
       <div class="field-row">
-        <div class="field"><label for="so-${item.criterionCode}">Số, ký hiệu</label><input id="so-${item.criterionCode}" name="docNumber" required placeholder="125/KH-UBND" value="${posted.docNumber ?? ''}"></div>
-        <div class="field"><label for="ngay-${item.criterionCode}">Ngày ban hành</label><input id="ngay-${item.criterionCode}" name="docDate" required inputmode="numeric" placeholder="dd/mm/yyyy" pattern="\\d{1,2}/\\d{1,2}/\\d{4}" value="${posted.docDate ?? ''}">${docErr?.fields.docDate ? html`<p class="field-error">${docErr.fields.docDate}</p>` : ''}</div>
+        <div class="field"><label for="${docId('docNumber')}">Số, ký hiệu</label><input id="${docId('docNumber')}" name="docNumber" required placeholder="125/KH-UBND" value="${posted.docNumber ?? ''}"${invalidAttrs(docId('docNumber'), df.docNumber)}>${fieldError(docId('docNumber'), df.docNumber)}</div>
+        <div class="field"><label for="${docId('docDate')}">Ngày ban hành</label><input id="${docId('docDate')}" name="docDate" required inputmode="numeric" placeholder="dd/mm/yyyy" pattern="\\d{1,2}/\\d{1,2}/\\d{4}" value="${posted.docDate ?? ''}"${invalidAttrs(docId('docDate'), df.docDate)}>${fieldError(docId('docDate'), df.docDate)}</div>
       </div>
-      <div class="field"><label for="cq-${item.criterionCode}">Cơ quan ban hành</label><input id="cq-${item.criterionCode}" name="issuer" required value="${posted.issuer ?? a.unitName}"></div>
-      <div class="field"><label for="ty-${item.criterionCode}">Trích yếu</label><input id="ty-${item.criterionCode}" name="title" required value="${posted.title ?? ''}"></div>
-      <div class="field"><label for="url-${item.criterionCode}">Đường dẫn (nếu có)</label><input id="url-${item.criterionCode}" name="url" type="url" placeholder="https://" value="${posted.url ?? ''}"></div>
+      <div class="field"><label for="${docId('issuer')}">Cơ quan ban hành</label><input id="${docId('issuer')}" name="issuer" required value="${posted.issuer ?? a.unitName}"${invalidAttrs(docId('issuer'), df.issuer)}>${fieldError(docId('issuer'), df.issuer)}</div>
+      <div class="field"><label for="${docId('title')}">Trích yếu</label><input id="${docId('title')}" name="title" required value="${posted.title ?? ''}"${invalidAttrs(docId('title'), df.title)}>${fieldError(docId('title'), df.title)}</div>
+      <div class="field"><label for="${docId('url')}">Đường dẫn (nếu có)</label><input id="${docId('url')}" name="url" type="url" placeholder="https://" value="${posted.url ?? ''}"${invalidAttrs(docId('url'), df.url)}>${fieldError(docId('url'), df.url)}</div>
       <button class="button" type="submit">Thêm văn bản</button>
     </form>
   </details>
@@ -425,14 +468,12 @@ ${subtree(area.children ?? [], a, csrf, err, 2, await trackedOf(app, kit, req, p
     const posted: Record<string, string> = {};
     for (const k of ['docNumber', 'docDate', 'issuer', 'title', 'url']) posted[k] = (field(b, k) ?? '').trim();
     const docDate = parseDate(posted.docDate);
-    const missing = ['docNumber', 'docDate', 'issuer', 'title'].filter((k) => !posted[k]);
-    if (missing.length || !docDate || (posted.url && !/^https?:\/\/\S+$/i.test(posted.url))) {
-      const e: WebError = {
-        status: 422,
-        message: missing.length ? 'Vui lòng nhập đủ số, ngày, cơ quan ban hành và trích yếu của văn bản.' : !docDate ? 'Ngày ban hành không hợp lệ (nhập theo dạng dd/mm/yyyy).' : 'Đường dẫn phải bắt đầu bằng http:// hoặc https://.',
-        fields: !docDate && posted.docDate ? { docDate: 'Nhập ngày theo dạng dd/mm/yyyy.' } : {},
-        items: [],
-      };
+    const fields: Record<string, string> = {};
+    for (const k of ['docNumber', 'docDate', 'issuer', 'title'] as const) if (!posted[k]) fields[k] = `Vui lòng nhập ${docLabels[k].toLowerCase()}.`;
+    if (posted.docDate && !docDate) fields.docDate = 'Ngày ban hành không hợp lệ: nhập theo dạng dd/mm/yyyy.';
+    if (posted.url && !/^https?:\/\/\S+$/i.test(posted.url)) fields.url = 'Đường dẫn phải bắt đầu bằng http:// hoặc https://.';
+    if (Object.keys(fields).length || !docDate) {
+      const e: WebError = { status: 422, message: 'Chưa thêm được văn bản, vui lòng kiểm tra các ô được đánh dấu.', fields, items: [] };
       const it = await assessments.getItem(kit.ctx(req), p.roundId, p.unitCode, p.code);
       return areaPage(req, reply, { ...p, areaCode: it.areaCode }, { code: p.code, error: e, form: 'document', posted });
     }
