@@ -23,7 +23,7 @@ import { createInspectionsService, type InspectionsService } from './modules/pla
 import { createPrefillService, type PrefillService } from './modules/plans/prefill.service.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { finishOpenApiDocument } from './lib/openapi-document.js';
-import { problemType, UnauthorizedError } from './lib/errors.js';
+import { PasswordChangeRequiredError, problemType, UnauthorizedError } from './lib/errors.js';
 import { registerProblemHandlers, sendProblem } from './plugins/problem.js';
 import { registerUnreadBodyGuard } from './plugins/unread-body.js';
 import { loggerOptions as baseLoggerOptions, redactPaths } from './lib/logging.js';
@@ -62,6 +62,9 @@ import { createCouncilService, type CouncilService } from './modules/council/cou
 import { createKeyring } from './modules/publications/signing.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { createJobsService, type JobsService } from './modules/jobs/jobs.service.js';
+
+/** The one inline <style> Swagger UI inserts at /docs (allowed in its CSP by hash). */
+const SWAGGER_UI_STYLE_HASH = 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w=';
 
 export interface Services {
   auth: AuthService;
@@ -114,6 +117,8 @@ export interface AppDeps {
 }
 
 export const API_PREFIX = '/api/v1';
+/** What an account that must change its password may still call. */
+const PASSWORD_CHANGE_ROUTES = new Set([`POST ${API_PREFIX}/me/password`, `GET ${API_PREFIX}/me`, `POST ${API_PREFIX}/auth/logout`]);
 
 /** Log fields that must never be written (src/lib/logging.ts); re-exported for existing importers. */
 export { redactPaths };
@@ -260,7 +265,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Problem responses, implied statuses and common headers are added in one pass (src/lib/openapi-document.ts).
     transformObject: (args) => finishOpenApiDocument(jsonSchemaTransformObject(args) as Record<string, unknown>) as ReturnType<typeof jsonSchemaTransformObject>,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Swagger UI inserts one fixed <style> element (its top-bar logo's); allowed by its hash rather than by
+    // 'unsafe-inline'. test/browser/docs.test.ts fails with the new hash if an upgrade changes it.
+    transformStaticCSP: (header) => header.replace("style-src 'self' https:", `style-src 'self' https: '${SWAGGER_UI_STYLE_HASH}'`),
+    uiConfig: { deepLinking: true },
+  });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
@@ -281,6 +293,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           request.actor = actor;
         }
         if (!request.actor && !request.routeOptions.config?.public) throw new UnauthorizedError();
+        // A password someone else set (generated first admin, admin reset) opens only the way to replace it.
+        if (request.actor?.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`)) {
+          throw new PasswordChangeRequiredError();
+        }
       });
       await api.register(authRoutes);
       await api.register(orgUnitsRoutes);

@@ -74,6 +74,8 @@ export const users = pgTable(
     failedLoginCount: integer('failed_login_count').notNull().default(0),
     lockedUntil: ts('locked_until'),
     passwordChangedAt: ts('password_changed_at').notNull().defaultNow(),
+    /** Someone else chose the password (generated first admin, reset by an admin): it must be changed first. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -735,4 +737,23 @@ export const trackedInputs = pgTable(
     computedAt: ts('computed_at').notNull(),
   },
   (t) => [check('tracked_inputs_source_check', sql`${t.source} in ('plan_tasks_on_time', 'reports_on_time', 'findings_remedied')`)],
+);
+
+/**
+ * The page a web form POST answered with, kept briefly so the browser can be sent (303) to a GET address it may
+ * reload (post/redirect/get); bound to the browser's CSRF secret (hashed) and to the user.
+ */
+export const webFormSnapshots = pgTable(
+  'web_form_snapshots',
+  {
+    id: uuid('id').primaryKey(),
+    ownerHash: text('owner_hash').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('web_form_snapshots_expires_idx').on(t.expiresAt)],
 );

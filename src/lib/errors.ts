@@ -9,14 +9,14 @@ export interface FieldError {
 
 export class AppError extends Error {
   readonly status: number;
-  readonly type: string;
+  readonly type: ProblemType;
   readonly title: string;
   readonly extra: Record<string, unknown>;
   readonly headers: Record<string, string>;
 
   constructor(
     status: number,
-    slug: string,
+    slug: ProblemSlug,
     title: string,
     detail: string,
     extra: Record<string, unknown> = {},
@@ -31,7 +31,43 @@ export class AppError extends Error {
   }
 }
 
-export const problemType = (slug: string) => `urn:par-index:problem:${slug}`;
+/**
+ * Every problem type the service answers, as `urn:par-index:problem:<slug>`. Typed, so a new slug must be listed here
+ * before it compiles: the OpenAPI document publishes this list as the enum of `Problem.type`.
+ */
+export const PROBLEM_SLUGS = [
+  'bad-request',
+  'validation',
+  'unauthorized',
+  'forbidden',
+  'password-change-required',
+  'not-found',
+  'conflict',
+  'wrong-phase',
+  'publication-altered',
+  'precondition-failed',
+  'precondition-required',
+  'payload-too-large',
+  'file-too-large',
+  'too-large',
+  'uri-too-long',
+  'timeout',
+  'unsupported-media-type',
+  'unsupported-file-type',
+  'empty-file',
+  'invalid-file-content',
+  'rate-limited',
+  'overloaded',
+  'busy',
+  'unavailable',
+  'database-unavailable',
+  'internal',
+] as const;
+export type ProblemSlug = (typeof PROBLEM_SLUGS)[number];
+export type ProblemType = `urn:par-index:problem:${ProblemSlug}`;
+
+export const problemType = (slug: ProblemSlug): ProblemType => `urn:par-index:problem:${slug}`;
+export const PROBLEM_TYPES = PROBLEM_SLUGS.map(problemType) as [ProblemType, ...ProblemType[]];
 
 export class ValidationError extends AppError {
   constructor(errors: FieldError[], detail = 'The request contains invalid fields.', status = 422) {
@@ -48,6 +84,13 @@ export class UnauthorizedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(detail = 'You are not allowed to do this.') {
     super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+/** The account's password was set by someone else and must be changed (POST /api/v1/me/password) first. */
+export class PasswordChangeRequiredError extends AppError {
+  constructor(detail = 'Your password must be changed before anything else: POST /api/v1/me/password, then log in again.') {
+    super(403, 'password-change-required', 'Password change required', detail);
   }
 }
 

@@ -4,6 +4,8 @@
 // (400 from the input guard, 401 without credentials, 413 on bodies, 429 on rate-limited public routes, 503 during
 // load shedding or a database outage), and the headers every answer carries.
 // Pure: a document in, the same document (mutated) out.
+import { applyOperationDocs } from './openapi/index.js';
+import { preciseOpenApiDocument } from './openapi-precision.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,7 +48,9 @@ function problemResponse(status: string): Json {
     headers['x-ratelimit-remaining'] = headerRef('RateLimitRemaining');
     headers['x-ratelimit-reset'] = headerRef('RateLimitReset');
   }
-  return { description: PROBLEM_STATUSES[status] ?? 'Problem', headers, content: { [PROBLEM_MEDIA]: { schema: PROBLEM_REF } } };
+  // A 412 always names the current version (src/lib/http.ts preconditionFailedProblemSchema).
+  const schema = status === '412' ? { $ref: '#/components/schemas/PreconditionFailedProblem' } : PROBLEM_REF;
+  return { description: PROBLEM_STATUSES[status] ?? 'Problem', headers, content: { [PROBLEM_MEDIA]: { schema } } };
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -126,5 +130,8 @@ export function finishOpenApiDocument<T extends Json>(doc: T): T {
       op.responses = Object.fromEntries(Object.entries(rs).sort(([a], [b]) => a.localeCompare(b)));
     }
   }
-  return doc;
+  // Summaries, descriptions and demo examples of each operation (src/lib/openapi/).
+  applyOperationDocs(doc);
+  // Uploads, downloads and one component per schema (src/lib/openapi-precision.ts); last, as it rewrites $refs.
+  return preciseOpenApiDocument(doc);
 }

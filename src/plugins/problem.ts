@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
-import { AppError, DatabaseUnavailableError, problemType, type FieldError } from '../lib/errors.js';
+import { AppError, DatabaseUnavailableError, problemType, type FieldError, type ProblemSlug } from '../lib/errors.js';
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../lib/db-errors.js';
 import { localizeProblem, problemLanguage } from './problem-i18n.js';
 
@@ -35,7 +35,7 @@ function fieldOf(context: string | undefined, instancePath: string | undefined, 
   return [context ?? 'body', ...parts].join('.');
 }
 
-const pgCodes: Record<string, { status: number; slug: string; title: string; detail: string }> = {
+const pgCodes: Record<string, { status: number; slug: ProblemSlug; title: string; detail: string }> = {
   '23505': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'An object with the same identifier already exists.' },
   '23503': { status: 409, slug: 'conflict', title: 'Conflict', detail: 'The object is referenced by, or refers to, another object that does not allow this change.' },
   '23514': { status: 422, slug: 'validation', title: 'Validation failed', detail: 'The values violate a data rule.' },

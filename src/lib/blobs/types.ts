@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, type ProblemSlug } from '../errors.js';
 
 /** The evidence file types accepted, by content (never by name). */
 export const ALLOWED_TYPES = {
@@ -83,7 +83,7 @@ export class UploadRejectedError extends AppError {
 
   private constructor(
     status: number,
-    slug: string,
+    slug: ProblemSlug,
     title: string,
     detail: string,
     reason: UploadRejectionReason,

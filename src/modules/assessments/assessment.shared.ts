@@ -86,8 +86,13 @@ export function presentEvidence(e: EvidenceRow, base: string) {
       };
 }
 
+/** The kinds of item history entries (item_history.kind); the API answers each with its own `data` schema. */
+export const historyKinds = ['self', 'prefilled', 'evidence_added', 'evidence_removed', 'appraisal', 'explanation', 'final', 'self_confirmed', 'council_decision', 'objection'] as const;
+export type HistoryKind = (typeof historyKinds)[number];
+
 export function presentHistory(h: HistoryRow) {
-  return { at: h.at.toISOString(), kind: h.kind, actor: h.actorUsername, actorRole: h.actorRole, actorUnitCode: h.actorUnitCode, data: h.data, comment: h.comment };
+  // Every writer records an object (or nothing) under one of the known kinds, see the addHistory callers.
+  return { at: h.at.toISOString(), kind: h.kind as HistoryKind, actor: h.actorUsername, actorRole: h.actorRole, actorUnitCode: h.actorUnitCode, data: (h.data ?? null) as Record<string, unknown> | null, comment: h.comment };
 }
 
 export const itemStatuses = ['empty', 'scored', 'not_applicable', 'appraised', 'explanation_requested', 'explained', 'final'] as const;

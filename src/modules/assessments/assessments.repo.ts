@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { assessmentItems, assessments, deadlineExtensions, evidence, itemHistory, orgUnits, roundMinutes, rounds, users } from '../../db/schema.js';
+import type { HistoryKind } from './assessment.shared.js';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
 export type ItemRow = typeof assessmentItems.$inferSelect;
@@ -74,7 +75,8 @@ export const assessmentsRepo = {
     return db.select().from(itemHistory).where(eq(itemHistory.itemId, itemId)).orderBy(asc(itemHistory.seq));
   },
 
-  async addHistory(db: Db, values: typeof itemHistory.$inferInsert) {
+  // A kind the API does not know would make the item unreadable (its answer is checked against the kinds).
+  async addHistory(db: Db, values: typeof itemHistory.$inferInsert & { kind: HistoryKind }) {
     await db.insert(itemHistory).values(values);
   },
 

@@ -3,42 +3,106 @@ import { z } from 'zod';
 import { contentDisposition } from '../../lib/blobs/index.js';
 import { ValidationError } from '../../lib/errors.js';
 import { scopeOf } from '../../auth/policy.js';
-import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { calendarDate, ctxOf, isoDate, problems, timestamp } from '../../lib/http.js';
 import { readSingleFile } from '../../lib/multipart-upload.js';
 import { phases } from '../rounds/lifecycle.js';
-import { itemStatuses } from './assessment.shared.js';
+import { historyKinds, itemStatuses, type HistoryKind } from './assessment.shared.js';
+import { ruleSchema } from '../frameworks/frameworks.document.js';
 import { leafInputSchema } from '../frameworks/frameworks.schemas.js';
 
+// A file or an official-document reference: each kind carries its own fields, so a client narrows on `kind`.
+const evidenceCommon = {
+  id: z.string().uuid(),
+  phase: z.enum(phases),
+  createdAt: timestamp,
+  createdBy: z.string(),
+};
 const evidenceSchema = z
-  .object({
-    id: z.string().uuid(),
-    kind: z.enum(['file', 'document']),
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('file'),
+      ...evidenceCommon,
+      filename: z.string().nullable(),
+      mime: z.string().nullable(),
+      size: z.number().int().nullable(),
+      sha256: z.string().nullable(),
+      downloadUrl: z.string().describe('GET it with the same credentials as the item'),
+    }).meta({ id: 'EvidenceFile' }),
+    z.object({
+      kind: z.literal('document'),
+      ...evidenceCommon,
+      docNumber: z.string().nullable(),
+      docDate: calendarDate.nullable(),
+      issuer: z.string().nullable(),
+      title: z.string().nullable(),
+      url: z.string().nullable(),
+    }).meta({ id: 'EvidenceDocument' }),
+  ])
+  .meta({
+    id: 'Evidence',
+    discriminator: { propertyName: 'kind', mapping: { file: '#/components/schemas/EvidenceFile', document: '#/components/schemas/EvidenceDocument' } },
+  });
+
+// What each kind of history entry records (the writers in assessments.service, settlement.service and
+// results.service). Every member is optional and others pass through: entries written by earlier versions keep
+// their shape, and reading an item must never fail on one.
+const points = z.number().nullable().optional();
+const historyData: Record<HistoryKind, z.ZodObject> = {
+  self: z.looseObject({ input: leafInputSchema.nullable().optional(), points, notApplicable: z.boolean().optional(), note: z.string().nullable().optional() }),
+  prefilled: z.looseObject({ input: leafInputSchema.nullable().optional(), points, source: z.string().optional(), trace: z.array(z.string()).optional() }),
+  evidence_added: z.looseObject({
+    evidenceId: z.string().optional(),
+    kind: z.enum(['file', 'document']).optional(),
     filename: z.string().nullable().optional(),
-    mime: z.string().nullable().optional(),
-    size: z.number().int().nullable().optional(),
+    size: z.number().nullable().optional(),
     sha256: z.string().nullable().optional(),
-    downloadUrl: z.string().optional(),
     docNumber: z.string().nullable().optional(),
-    docDate: z.string().nullable().optional(),
+    docDate: calendarDate.nullable().optional(),
     issuer: z.string().nullable().optional(),
     title: z.string().nullable().optional(),
     url: z.string().nullable().optional(),
-    phase: z.enum(phases),
-    createdAt: z.string(),
-    createdBy: z.string(),
-  })
-  .meta({ id: 'Evidence' });
+  }),
+  evidence_removed: z.looseObject({
+    evidenceId: z.string().optional(),
+    kind: z.enum(['file', 'document']).optional(),
+    filename: z.string().nullable().optional(),
+    docNumber: z.string().nullable().optional(),
+    sha256: z.string().nullable().optional(),
+  }),
+  appraisal: z.looseObject({ points, confirmNotApplicable: z.boolean().nullable().optional(), requestExplanation: z.boolean().optional(), selfPoints: points }),
+  explanation: z.looseObject({ text: z.string().nullable().optional() }),
+  final: z.looseObject({ points, appraisalPoints: points, explained: z.boolean().optional() }),
+  self_confirmed: z.looseObject({ unitCode: z.string().optional(), criterionCode: z.string().optional(), points, notApplicable: z.boolean().optional() }),
+  council_decision: z.looseObject({ points, decidedBy: z.string().optional(), enteredBy: z.string().optional(), phase: z.string().optional(), selfPoints: points }),
+  objection: z.looseObject({ reason: z.string().nullable().optional(), selfPoints: points, appraisalPoints: points }),
+};
 
-const historySchema = z.object({
-  at: z.string(),
-  kind: z.string().describe('self, evidence_added, evidence_removed, appraisal, explanation, final, self_confirmed, council_decision, objection'),
+const historyBase = {
+  at: timestamp,
   actor: z.string().nullable().describe('Hidden (null) from units for council decisions'),
   actorRole: z.string().nullable(),
   actorUnitCode: z.string().nullable(),
   office: z.string().nullable().optional().describe('The appraising office, shown to units instead of the person'),
-  data: z.unknown(),
   comment: z.string().nullable(),
-});
+};
+interface HistoryEntry {
+  at: string;
+  kind: HistoryKind;
+  actor: string | null;
+  actorRole: string | null;
+  actorUnitCode: string | null;
+  office?: string | null | undefined;
+  comment: string | null;
+  data: Record<string, unknown> | null;
+}
+// Typed as one entry with `kind` a union: the per-kind members are all optional, so this is what a reader can rely on.
+const historySchema = (
+  z.discriminatedUnion(
+    'kind',
+    historyKinds.map((kind) => z.object({ ...historyBase, kind: z.literal(kind), data: historyData[kind].nullable() })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  ) as unknown as z.ZodType<HistoryEntry>
+)
+  .meta({ id: 'ItemHistoryEntry', description: 'One change of the item; `data` holds what it recorded, by `kind`' });
 
 const deciderSchema = z.object({ username: z.string().optional(), office: z.string().nullable() }).nullable();
 
@@ -50,10 +114,10 @@ export const itemSchema = z
     maxPoints: z.number(),
     source: z.enum(['self', 'survey', 'appraisal']),
     naAllowed: z.boolean(),
-    rule: z.unknown(),
+    rule: ruleSchema.nullable(),
     evidenceRequired: z.boolean(),
     evidenceHint: z.string().nullable(),
-    selfInput: z.unknown().nullable(),
+    selfInput: leafInputSchema.nullable(),
     selfPoints: z.number().nullable(),
     notApplicable: z.boolean(),
     note: z.string().nullable(),
@@ -67,11 +131,11 @@ export const itemSchema = z
         requestExplanation: z.boolean(),
         confirmNotApplicable: z.boolean().nullable(),
         by: deciderSchema,
-        at: z.string(),
+        at: timestamp,
       })
       .nullable()
       .describe('Visible to the unit only from the explanation phase on'),
-    explanation: z.object({ text: z.string().nullable(), at: z.string(), by: z.string().nullable() }).nullable(),
+    explanation: z.object({ text: z.string().nullable(), at: timestamp, by: z.string().nullable() }).nullable(),
     final: z
       .object({
         points: z.number().nullable(),
@@ -80,23 +144,25 @@ export const itemSchema = z
         councilDecision: z.boolean().optional().describe("The council's decision, entered by the coordinator (by)"),
         comment: z.string().nullable(),
         by: deciderSchema,
-        at: z.string(),
+        at: timestamp,
       })
       .nullable(),
     objection: z
-      .object({ reason: z.string().nullable(), at: z.string(), by: z.string().nullable() })
+      .object({ reason: z.string().nullable(), at: timestamp, by: z.string().nullable() })
       .nullable()
       .optional()
       .describe('Kiến nghị: the unit contested an appraisal below its self points'),
     etag: z.string().describe('Send it back as If-Match when writing this item'),
-    updatedAt: z.string(),
+    updatedAt: timestamp,
     mayEditSelf: z.boolean(),
     mayAppraise: z.boolean(),
     mayExplain: z.boolean(),
     mayFinalize: z.boolean(),
-    history: z.array(historySchema).optional(),
   })
   .meta({ id: 'AssessmentItem' });
+
+/** One item as read or written on its own: the list views leave the history out, these always carry it. */
+export const itemWithHistorySchema = itemSchema.extend({ history: z.array(historySchema) }).meta({ id: 'AssessmentItemWithHistory' });
 
 const assessmentSchema = z
   .object({
@@ -108,11 +174,11 @@ const assessmentSchema = z
     groupCode: z.string(),
     frameworkCode: z.string(),
     status: z.enum(['open', 'submitted']),
-    submittedAt: z.string().nullable(),
+    submittedAt: timestamp.nullable(),
     submittedBy: z.string().nullable(),
-    sentBack: z.object({ at: z.string(), reason: z.string().nullable() }).nullable(),
-    selfAssessmentDeadline: z.string().nullable(),
-    extensionUntil: z.string().nullable(),
+    sentBack: z.object({ at: timestamp, reason: z.string().nullable() }).nullable(),
+    selfAssessmentDeadline: calendarDate.nullable(),
+    extensionUntil: calendarDate.nullable(),
     progress: z.object({ done: z.number().int(), total: z.number().int(), missingEvidence: z.number().int() }),
     mayEditSelf: z.boolean(),
     maySubmit: z.boolean(),
@@ -159,7 +225,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getAssessmentItem',
         summary: 'One item with its full history',
         params: itemParams,
-        response: { 200: itemSchema, ...problems(401, 403, 404) },
+        response: { 200: itemWithHistorySchema, ...problems(401, 403, 404) },
       },
     },
     async (req, reply) => {
@@ -182,7 +248,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
           note: z.string().max(5000).nullable().optional(),
           notApplicable: z.boolean().optional().describe('Claim "không phát sinh" (not applicable) where the criterion allows it'),
         }),
-        response: { 200: itemSchema, ...problems(400, 401, 403, 404, 409, 412, 422, 428) },
+        response: { 200: itemWithHistorySchema, ...problems(400, 401, 403, 404, 409, 412, 422, 428) },
       },
     },
     async (req, reply) => {
@@ -201,7 +267,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         params: itemParams,
         // JSON bodies are document references; multipart requests carry no parsed body (the file is streamed).
         body: documentReferenceSchema.nullish(),
-        response: { 201: z.object({ evidence: evidenceSchema, item: itemSchema }), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+        response: { 201: z.object({ evidence: evidenceSchema, item: itemWithHistorySchema }), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     async (req, reply) => {
@@ -255,7 +321,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['assessments'],
         operationId: 'removeEvidence',
         params: evidenceParams,
-        response: { 200: itemSchema, ...problems(401, 403, 404, 409) },
+        response: { 200: itemWithHistorySchema, ...problems(401, 403, 404, 409) },
       },
     },
     async (req) => svc.removeEvidence(ctxOf(req), req.params.id, req.params.unitCode, req.params.code, req.params.evidenceId),
@@ -276,7 +342,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
           requestExplanation: z.boolean().optional(),
           confirmNotApplicable: z.boolean().optional().describe('For items the unit claimed not applicable'),
         }),
-        response: { 200: itemSchema, ...problems(400, 401, 403, 404, 409, 412, 422, 428) },
+        response: { 200: itemWithHistorySchema, ...problems(400, 401, 403, 404, 409, 412, 422, 428) },
       },
     },
     async (req, reply) => {
@@ -295,7 +361,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         params: itemParams,
         headers: z.object({ 'if-match': z.string().max(200).optional() }),
         body: z.strictObject({ text: z.string().trim().min(1).max(10_000) }),
-        response: { 200: itemSchema, ...problems(400, 401, 403, 404, 409, 412, 428) },
+        response: { 200: itemWithHistorySchema, ...problems(400, 401, 403, 404, 409, 412, 428) },
       },
     },
     async (req, reply) => {
@@ -315,7 +381,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         params: itemParams,
         headers: z.object({ 'if-match': z.string().max(200).optional() }),
         body: z.strictObject({ points: z.number(), comment: z.string().trim().min(1).max(5000) }),
-        response: { 200: itemSchema, ...problems(400, 401, 403, 404, 409, 412, 422, 428) },
+        response: { 200: itemWithHistorySchema, ...problems(400, 401, 403, 404, 409, 412, 422, 428) },
       },
     },
     async (req, reply) => {
@@ -356,7 +422,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
         body: z.strictObject({ comment: z.string().max(2000).optional() }).nullish(),
         response: {
-          200: z.object({ roundId: z.string(), unitCode: z.string(), status: z.literal('submitted'), submittedAt: z.string(), submittedBy: z.string() }),
+          200: z.object({ roundId: z.string(), unitCode: z.string(), status: z.literal('submitted'), submittedAt: timestamp, submittedBy: z.string() }),
           ...problems(400, 401, 403, 404, 409, 422),
         },
       },

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Database, Db } from '../../db/client.js';
-import { assessmentItems, assessments, evidence as evidenceTable } from '../../db/schema.js';
+import { assessments, evidence as evidenceTable } from '../../db/schema.js';
 import { authorize, scopeOf } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { BlobStore } from '../../lib/blobs/index.js';
@@ -23,17 +23,16 @@ import { orgUnitsRepo } from '../org-units/org-units.repo.js';
 import { effectiveDeadline, phaseIndex, vietnamDay, withinDeadline, type Phase, type ScheduledPhase } from '../rounds/lifecycle.js';
 import { decisionPointsProblem, resolveFinal } from './decision.js';
 import { loadFrameworkCached } from '../frameworks/frameworks.cache.js';
-import { readItemForWrite, writeItem } from './item-write.js';
+import { currentVersion, loadItemState, UNIT_HISTORY_KINDS, writeItem, type ItemState, type ItemWrite, type ItemWriteResult } from './item-write.js';
 import { evidenceCountsOfRound, itemsOfRound } from '../results/results.load.js';
-import { streamOf } from '../../lib/audit.js';
 import { roundsRepo } from '../rounds/rounds.repo.js';
 import { assessmentsRepo, type EvidenceRow, type HistoryRow, type ItemRow } from './assessments.repo.js';
 import { accessOf, etagOf, itemStatus, matches, missingEvidence, num, presentEvidence, presentHistory, requireIfMatch, type Leaf } from './assessment.shared.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** History kinds written by the unit itself (no appraising office to show). */
-const UNIT_HISTORY_KINDS = new Set(['self', 'evidence_added', 'evidence_removed', 'explanation']);
+/** Decisions on an item: hidden from the unit until it may see them, and then shown by office, not by person. */
+const DECISION_KINDS = new Set(['appraisal', 'final', 'self_confirmed', 'council_decision']);
 
 export interface SelfInputBody {
   input?: LeafInput | null | undefined;
@@ -66,20 +65,31 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
    */
   async function load(tx: Db, ctx: Ctx, roundId: string, unitCode: string, lockAssessment = false) {
     const found = await assessmentsRepo.findWithRound(tx, roundId, unitCode, lockAssessment);
-    if (!found) {
-      if (!(await roundsRepo.find(tx, roundId))) throw new NotFoundError('Round', roundId);
-      throw new NotFoundError('Assessment', `${roundId}/${unitCode}`);
-    }
-    const { round, assessment } = found;
+    if (!found) return notFound(tx, roundId, unitCode);
+    return loaded(tx, ctx, found.round, found.assessment, found.extensions ?? {});
+  }
+
+  async function notFound(tx: Db, roundId: string, unitCode: string): Promise<never> {
+    if (!(await roundsRepo.find(tx, roundId))) throw new NotFoundError('Round', roundId);
+    throw new NotFoundError('Assessment', `${roundId}/${unitCode}`);
+  }
+
+  async function loaded(tx: Db, ctx: Ctx, round: ItemState['round'], assessment: ItemState['assessment'], extensions: Record<string, string>) {
     const access = await accessOf(tx, ctx.actor, round, assessment);
     const fw = await loadFrameworkCached(deps.database, tx, assessment.frameworkCode);
     if (!fw) throw new NotFoundError('Framework', assessment.frameworkCode);
     const leaves: Map<string, Leaf> = fw.leafByCode;
-    const extensions = found.extensions ?? {};
     const extensionOf = (phase: Phase): string | undefined => extensions[phase];
     return { round, assessment, access, doc: fw.doc, leaves, extensionOf };
   }
-  type Loaded = Awaited<ReturnType<typeof load>>;
+  type Loaded = Awaited<ReturnType<typeof loaded>>;
+
+  /** What an item write checks and shows, in one statement (item-write.ts), with access and the framework. */
+  async function loadForWrite(tx: Db, ctx: Ctx, roundId: string, unitCode: string, code: string) {
+    const s = await loadItemState(tx, roundId, unitCode, code, ctx.actor.username);
+    if (!s) return notFound(tx, roundId, unitCode);
+    return { l: await loaded(tx, ctx, s.round, s.assessment, s.extensions), s };
+  }
 
   /** Why the unit may not change its self-assessment now, or null when it may. */
   function selfEditBlocker(l: Loaded, now: Date): PhaseConflictError | ConflictError | null {
@@ -148,12 +158,11 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     return l.access.kind === 'unit' ? { office: offices.get(username) ?? null } : { username, office: offices.get(username) ?? null };
   }
 
-  function itemView(l: Loaded, ctx: Ctx, leaf: Leaf, item: ItemRow, evidence: EvidenceRow[], offices: Map<string, string>, history?: HistoryRow[]) {
+  function itemView(l: Loaded, ctx: Ctx, leaf: Leaf, item: ItemRow, evidence: EvidenceRow[], offices: Map<string, string>) {
     const base = `/api/v1/rounds/${l.round.id}/assessments/${l.assessment.unitCode}/items/${item.criterionCode}`;
     const sees = unitSeesDecisions(l);
     const appraised = item.appraisedAt !== null;
     const final = resolveFinal(leaf.node, item, { surveyOptional: l.doc.surveyOptional, survey: null });
-    const decisionKinds = new Set(['appraisal', 'final', 'self_confirmed', 'council_decision']);
     return {
       criterionCode: item.criterionCode,
       areaCode: leaf.area.code,
@@ -191,19 +200,20 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
       etag: etagOf(item),
       updatedAt: item.updatedAt.toISOString(),
       ...flags(l, ctx, leaf, item),
-      ...(history
-        ? {
-            history: history
-              .filter((h) => sees || !decisionKinds.has(h.kind))
-              .map((h) => {
-                const view = presentHistory(h);
-                return l.access.kind === 'unit' && decisionKinds.has(h.kind) ? { ...view, actor: null, actorRole: null, actorUnitCode: null, office: offices.get(h.actorUsername ?? '') ?? null } : view;
-              }),
-          }
-        : {}),
     };
   }
   type ItemView = ReturnType<typeof itemView>;
+
+  /** The item's history as this viewer may see it: units see decisions without the person, only the office. */
+  function historyView(l: Loaded, offices: Map<string, string>, history: HistoryRow[]) {
+    const sees = unitSeesDecisions(l);
+    return history
+      .filter((h) => sees || !DECISION_KINDS.has(h.kind))
+      .map((h) => {
+        const view = presentHistory(h);
+        return l.access.kind === 'unit' && DECISION_KINDS.has(h.kind) ? { ...view, actor: null, actorRole: null, actorUnitCode: null, office: offices.get(h.actorUsername ?? '') ?? null } : view;
+      });
+  }
 
   async function assessmentView(l: Loaded, ctx: Ctx) {
     const items = (await assessmentsRepo.items(db, l.assessment.id)).filter((i) => !l.access.areas || l.access.areas.has(i.areaCode));
@@ -254,11 +264,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     // Offices are only shown for decisions; a unit's own edits need no lookup.
     const deciders = history.filter((h) => !UNIT_HISTORY_KINDS.has(h.kind)).map((h) => h.actorUsername);
     const offices = await assessmentsRepo.officesOf(db, [item.appraisedBy, item.finalizedBy, item.selfConfirmedBy, ...deciders]);
-    return itemView(l, ctx, leaf, item, ev, offices, history);
-  }
-
-  function historyActor(ctx: Ctx) {
-    return { at: ctx.now, actorUsername: ctx.actor.username, actorRole: ctx.actor.role, actorUnitCode: ctx.actor.orgUnitCode };
+    return { ...itemView(l, ctx, leaf, item, ev, offices), history: historyView(l, offices, history) };
   }
 
   /** Shared checks for adding or removing evidence on a self item. */
@@ -288,17 +294,73 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     if (blocker) throw blocker;
   }
 
-  /** Loads an item for a guarded write: access, then If-Match (428/412), with the item row locked. */
-  async function lockedItem(tx: Db, l: Loaded, code: string, ifMatch: string | undefined) {
+  /**
+   * The item of a guarded write: If-Match (428/412) against the item as loaded. The write itself is a
+   * compare-and-set on that version, so a change committed in between still answers 412.
+   */
+  function matchedItem(s: ItemState, code: string, ifMatch: string | undefined): ItemRow {
     requireIfMatch(ifMatch);
-    const [item] = await tx
-      .select()
-      .from(assessmentItems)
-      .where(and(eq(assessmentItems.assessmentId, l.assessment.id), eq(assessmentItems.criterionCode, code)))
-      .for('update');
+    const item = s.item;
     if (!item) throw new NotFoundError('Criterion', code);
     if (!matches(ifMatch, etagOf(item))) throw new PreconditionFailedError(etagOf(item));
     return item;
+  }
+
+  /** The view of an item just written: what the load read plus what the write returned, with no re-read. */
+  function writtenItemView(l: Loaded, ctx: Ctx, leaf: Leaf, s: ItemState, r: Extract<ItemWriteResult, { ok: true }>, evidence = s.evidence) {
+    const history = [...s.history, r.history];
+    return { ...itemView(l, ctx, leaf, r.item, evidence, s.offices), history: historyView(l, s.offices, history) };
+  }
+
+  /** 412 with the current ETag after a lost compare-and-set. */
+  async function versionMoved(tx: Db, l: Loaded, code: string): Promise<never> {
+    const now = await currentVersion(tx, l.assessment.id, code);
+    if (!now) throw new NotFoundError('Criterion', code);
+    throw new PreconditionFailedError(etagOf(now));
+  }
+
+  /**
+   * Load, check (`plan` throws the 4xx), write as one statement. When the gate fails (the round moved on or the
+   * assessment was submitted between the load and the write) the checks run once more on a fresh load, so the
+   * caller gets the answer that state deserves.
+   */
+  async function guardedWrite(ctx: Ctx, roundId: string, unitCode: string, code: string, plan: (l: Loaded, s: ItemState, leaf: Leaf) => ItemWrite) {
+    for (let attempt = 0; ; attempt++) {
+      const { l, s } = await loadForWrite(db, ctx, roundId, unitCode, code);
+      const leaf = requireLeaf(l, code);
+      const r = await writeItem(db, ctx, plan(l, s, leaf));
+      if (r.ok) return writtenItemView(l, ctx, leaf, s, r);
+      if (r.reason === 'version') return versionMoved(db, l, code);
+      if (attempt > 0) throw new ConflictError('The assessment changed state while this write was made; reload it and try again.', { phase: l.round.phase });
+    }
+  }
+
+  /** Evidence changes are refused once the assessment left the state the checks allowed (see evidenceTarget). */
+  function evidenceGate(l: Loaded): ItemWrite['gate'] {
+    return l.round.phase === 'explanation'
+      ? { assessmentId: l.assessment.id, phase: 'explanation' }
+      : { assessmentId: l.assessment.id, phase: 'self_assessment', unlessStatus: 'submitted' };
+  }
+
+  /** evidenceTarget on an item state loaded in one statement. */
+  function evidenceTargetOf(l: Loaded, s: ItemState, ctx: Ctx, code: string, adding: boolean) {
+    const leaf = requireLeaf(l, code);
+    const item = s.item;
+    if (!item) throw new NotFoundError('Criterion', code);
+    if (l.round.phase === 'explanation') requireExplainable(l, ctx, item);
+    else requireSelfEditable(l, ctx, leaf);
+    if (adding && s.evidence.length >= config.evidenceMaxFilesPerItem) throw roomError(s.evidence.length);
+    return { leaf, item };
+  }
+
+  const roomError = (count: number) =>
+    new ConflictError(`This criterion already has ${count} evidence entries (the maximum is ${config.evidenceMaxFilesPerItem}).`, { field: 'file' });
+
+  /** The evidence write's item part (bump, history, audit) in one statement; a lost gate is a 409. */
+  async function evidenceWrite(tx: Db, ctx: Ctx, l: Loaded, item: ItemRow, w: Pick<ItemWrite, 'history' | 'audit'>) {
+    const r = await writeItem(tx, ctx, { item, set: {}, compareVersion: false, gate: evidenceGate(l), ...w });
+    if (!r.ok) throw new ConflictError('The assessment changed state while the evidence was being saved; reload it and try again.', { phase: l.round.phase });
+    return r;
   }
 
   function pointsError(leaf: Leaf, points: number, field = 'body.points'): ValidationError | null {
@@ -308,11 +370,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
 
   async function checkEvidenceRoom(tx: Db, itemId: string) {
     const existing = await assessmentsRepo.evidenceOf(tx, [itemId]);
-    if (existing.length >= config.evidenceMaxFilesPerItem) {
-      throw new ConflictError(`This criterion already has ${existing.length} evidence entries (the maximum is ${config.evidenceMaxFilesPerItem}).`, {
-        field: 'file',
-      });
-    }
+    if (existing.length >= config.evidenceMaxFilesPerItem) throw roomError(existing.length);
   }
 
   return {
@@ -333,18 +391,11 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
 
     async putSelf(ctx: Ctx, roundId: string, unitCode: string, code: string, ifMatch: string | undefined, body: SelfInputBody) {
       authorize(ctx.actor, 'assessment.read');
-      const result = await db.transaction(async (tx) => {
-        // Share lock on the assessment: a concurrent submit waits for this write.
-        const l = await load(tx, ctx, roundId, unitCode, true);
-        const leaf = requireLeaf(l, code);
+      // No transaction: one statement loads, one statement writes (share-locking the assessment against a
+      // concurrent submit, compare-and-set on the version the checks below saw).
+      return guardedWrite(ctx, roundId, unitCode, code, (l, s, leaf) => {
         requireSelfEditable(l, ctx, leaf);
-        requireIfMatch(ifMatch);
-        const entityId = `${roundId}/${unitCode}/${code}`;
-        const current = await readItemForWrite(tx, l.assessment.id, code, streamOf('assessment_item', entityId));
-        if (!current) throw new NotFoundError('Criterion', code);
-        const { item } = current;
-        if (!matches(ifMatch, etagOf(item))) throw new PreconditionFailedError(etagOf(item));
-
+        const item = matchedItem(s, code, ifMatch);
         let notApplicable = body.notApplicable === true;
         let points: number | null = null;
         let input: LeafInput | null = body.input ?? null;
@@ -368,40 +419,39 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
         }
         const note = body.note === undefined ? item.note : body.note;
         const data = { input, points, notApplicable, note };
-        // Item, history and audit in one statement; the new state comes back from the write itself.
-        const updated = await writeItem(tx, ctx, {
-          current,
+        return {
+          item,
           set: { selfInput: input, selfPoints: points === null ? null : points.toFixed(2), notApplicable, note, selfUpdatedAt: ctx.now, selfUpdatedBy: ctx.actor.username },
           history: { kind: 'self', data },
           audit: {
             action: 'item.self_updated',
             entityType: 'assessment_item',
-            entityId,
+            entityId: `${roundId}/${unitCode}/${code}`,
             before: { input: item.selfInput, points: num(item.selfPoints), notApplicable: item.notApplicable, note: item.note },
             after: data,
           },
-        });
-        if (!updated) throw new PreconditionFailedError(etagOf((await assessmentsRepo.item(tx, l.assessment.id, code))!));
-        return { l, leaf, item: updated };
+          gate: { assessmentId: l.assessment.id, phase: 'self_assessment', unlessStatus: 'submitted' },
+        };
       });
-      return freshItemView(result.l, ctx, result.leaf, result.item.id, result.item);
     },
 
     async addDocument(ctx: Ctx, roundId: string, unitCode: string, code: string, doc: DocumentReference) {
       authorize(ctx.actor, 'assessment.read');
       const r = await db.transaction(async (tx) => {
-        const { l, leaf, item } = await evidenceTarget(tx, ctx, roundId, unitCode, code);
-        await checkEvidenceRoom(tx, item.id);
+        const { l, s } = await loadForWrite(tx, ctx, roundId, unitCode, code);
+        const { leaf, item } = evidenceTargetOf(l, s, ctx, code, true);
         const [row] = await tx
           .insert(evidenceTable)
           .values({ itemId: item.id, kind: 'document', phase: l.round.phase, ...doc, url: doc.url ?? null, createdBy: ctx.actor.username, createdAt: ctx.now })
           .returning();
-        await assessmentsRepo.bumpItem(tx, item.id, ctx.now);
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'evidence_added', data: { evidenceId: row!.id, kind: 'document', ...doc }, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, { action: 'evidence.added', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, after: { evidenceId: row!.id, kind: 'document', ...doc } });
-        return { l, leaf, itemId: item.id, row: row! };
+        const data = { evidenceId: row!.id, kind: 'document', ...doc };
+        const w = await evidenceWrite(tx, ctx, l, item, {
+          history: { kind: 'evidence_added', data },
+          audit: { action: 'evidence.added', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, after: data },
+        });
+        return { row: row!, item: writtenItemView(l, ctx, leaf, s, w, [...s.evidence, row!]) };
       });
-      return { evidence: presentEvidence(r.row, ''), item: await freshItemView(r.l, ctx, r.leaf, r.itemId) };
+      return { evidence: presentEvidence(r.row, ''), item: r.item };
     },
 
     /**
@@ -422,20 +472,21 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
       try {
         await file.beforeCommit?.();
         const r = await db.transaction(async (tx) => {
-          const { l, leaf, item } = await evidenceTarget(tx, ctx, roundId, unitCode, code);
-          await checkEvidenceRoom(tx, item.id);
+          const { l, s } = await loadForWrite(tx, ctx, roundId, unitCode, code);
+          const { leaf, item } = evidenceTargetOf(l, s, ctx, code, true);
           const [row] = await tx
             .insert(evidenceTable)
             .values({ itemId: item.id, kind: 'file', phase: l.round.phase, blobKey: stored.key, filename, mime: stored.mime, size: stored.size, sha256: stored.sha256, createdBy: ctx.actor.username, createdAt: ctx.now })
             .returning();
-          await assessmentsRepo.bumpItem(tx, item.id, ctx.now);
           const data = { evidenceId: row!.id, kind: 'file', filename, size: stored.size, sha256: stored.sha256 };
-          await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'evidence_added', data, ...historyActor(ctx) });
-          await recordAudit(tx, ctx, { action: 'evidence.added', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, after: data });
-          return { l, leaf, itemId: item.id, row: row! };
+          const w = await evidenceWrite(tx, ctx, l, item, {
+            history: { kind: 'evidence_added', data },
+            audit: { action: 'evidence.added', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, after: data },
+          });
+          return { row: row!, item: writtenItemView(l, ctx, leaf, s, w, [...s.evidence, row!]) };
         });
         const base = `/api/v1/rounds/${roundId}/assessments/${unitCode}/items/${code}`;
-        return { evidence: presentEvidence(r.row, base), item: await freshItemView(r.l, ctx, r.leaf, r.itemId) };
+        return { evidence: presentEvidence(r.row, base), item: r.item };
       } catch (err) {
         await blobStore.delete(stored.key).catch(() => undefined);
         throw err;
@@ -445,18 +496,21 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     async removeEvidence(ctx: Ctx, roundId: string, unitCode: string, code: string, evidenceId: string) {
       authorize(ctx.actor, 'assessment.read');
       const r = await db.transaction(async (tx) => {
-        const { l, leaf, item } = await evidenceTarget(tx, ctx, roundId, unitCode, code);
+        const { l, s } = await loadForWrite(tx, ctx, roundId, unitCode, code);
+        const { leaf, item } = evidenceTargetOf(l, s, ctx, code, false);
         const [row] = await tx.delete(evidenceTable).where(and(eq(evidenceTable.id, evidenceId), eq(evidenceTable.itemId, item.id))).returning();
         if (!row) throw new NotFoundError('Evidence', evidenceId);
-        await assessmentsRepo.bumpItem(tx, item.id, ctx.now);
         const data = { evidenceId, kind: row.kind, filename: row.filename, docNumber: row.docNumber, sha256: row.sha256 };
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'evidence_removed', data, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, { action: 'evidence.removed', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, before: data });
-        return { l, leaf, itemId: item.id, blobKey: row.blobKey };
+        const w = await evidenceWrite(tx, ctx, l, item, {
+          history: { kind: 'evidence_removed', data },
+          audit: { action: 'evidence.removed', entityType: 'assessment_item', entityId: `${roundId}/${unitCode}/${code}`, before: data },
+        });
+        const view = writtenItemView(l, ctx, leaf, s, w, s.evidence.filter((e) => e.id !== evidenceId));
+        return { view, blobKey: row.blobKey };
       });
       // After commit: a failure here only leaves an unreferenced file for the start-up sweep.
       if (r.blobKey) await blobStore.delete(r.blobKey).catch(() => undefined);
-      return freshItemView(r.l, ctx, r.leaf, r.itemId);
+      return r.view;
     },
 
     /** Same access as reading the item. */
@@ -476,12 +530,10 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
      */
     async putAppraisal(ctx: Ctx, roundId: string, unitCode: string, code: string, ifMatch: string | undefined, body: AppraisalBody) {
       authorize(ctx.actor, 'assessment.read');
-      const r = await db.transaction(async (tx) => {
-        const l = await load(tx, ctx, roundId, unitCode);
-        const leaf = requireLeaf(l, code);
+      return guardedWrite(ctx, roundId, unitCode, code, (l, s, leaf) => {
         requireAppraiser(l, ctx, 'appraisal');
         if (!isAppraisable(leaf)) throw new ConflictError(`Criterion ${code} is scored from survey results, not appraised.`, { phase: l.round.phase });
-        const item = await lockedItem(tx, l, code, ifMatch);
+        const item = matchedItem(s, code, ifMatch);
         const comment = body.comment?.trim() || null;
         let points: number | null;
         let naConfirmed: boolean | null = null;
@@ -512,87 +564,78 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
           throw new ValidationError([{ field: 'body.comment', message: 'is required to say what the unit must explain', code: 'required' }]);
         }
         const requestExplanation = body.requestExplanation ?? false;
-        await tx
-          .update(assessmentItems)
-          .set({
+        const data = { points, confirmNotApplicable: naConfirmed, requestExplanation, selfPoints: num(item.selfPoints) };
+        return {
+          item,
+          set: {
             appraisalPoints: points === null ? null : points.toFixed(2),
             appraisalComment: comment,
             naConfirmed,
             explanationRequested: requestExplanation,
             appraisedBy: ctx.actor.username,
             appraisedAt: ctx.now,
-            version: item.version + 1,
-            updatedAt: ctx.now,
-          })
-          .where(eq(assessmentItems.id, item.id));
-        const data = { points, confirmNotApplicable: naConfirmed, requestExplanation, selfPoints: num(item.selfPoints) };
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'appraisal', data, comment, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, {
-          action: 'item.appraised',
-          entityType: 'assessment_item',
-          entityId: `${roundId}/${unitCode}/${code}`,
-          before: { points: num(item.appraisalPoints), comment: item.appraisalComment, requestExplanation: item.explanationRequested, confirmNotApplicable: item.naConfirmed },
-          after: { ...data, comment },
-        });
-        return { l, leaf, itemId: item.id };
+          },
+          history: { kind: 'appraisal', data, comment },
+          audit: {
+            action: 'item.appraised',
+            entityType: 'assessment_item',
+            entityId: `${roundId}/${unitCode}/${code}`,
+            before: { points: num(item.appraisalPoints), comment: item.appraisalComment, requestExplanation: item.explanationRequested, confirmNotApplicable: item.naConfirmed },
+            after: { ...data, comment },
+          },
+          gate: { assessmentId: l.assessment.id, phase: 'appraisal' },
+        };
       });
-      return freshItemView(r.l, ctx, r.leaf, r.itemId);
     },
 
     /** Giải trình: the unit answers a flagged item inside the explanation window. */
     async putExplanation(ctx: Ctx, roundId: string, unitCode: string, code: string, ifMatch: string | undefined, body: { text: string }) {
       authorize(ctx.actor, 'assessment.read');
-      const r = await db.transaction(async (tx) => {
-        const l = await load(tx, ctx, roundId, unitCode);
-        const leaf = requireLeaf(l, code);
-        const item = await lockedItem(tx, l, code, ifMatch);
+      return guardedWrite(ctx, roundId, unitCode, code, (l, s) => {
+        const item = matchedItem(s, code, ifMatch);
         requireExplainable(l, ctx, item);
-        await tx
-          .update(assessmentItems)
-          .set({ explanationText: body.text, explainedAt: ctx.now, explainedBy: ctx.actor.username, version: item.version + 1, updatedAt: ctx.now })
-          .where(eq(assessmentItems.id, item.id));
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'explanation', data: { text: body.text }, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, {
-          action: 'item.explained',
-          entityType: 'assessment_item',
-          entityId: `${roundId}/${unitCode}/${code}`,
-          before: { text: item.explanationText },
-          after: { text: body.text },
-        });
-        return { l, leaf, itemId: item.id };
+        return {
+          item,
+          set: { explanationText: body.text, explainedAt: ctx.now, explainedBy: ctx.actor.username },
+          history: { kind: 'explanation', data: { text: body.text } },
+          audit: {
+            action: 'item.explained',
+            entityType: 'assessment_item',
+            entityId: `${roundId}/${unitCode}/${code}`,
+            before: { text: item.explanationText },
+            after: { text: body.text },
+          },
+          gate: { assessmentId: l.assessment.id, phase: 'explanation' },
+        };
       });
-      return freshItemView(r.l, ctx, r.leaf, r.itemId);
     },
 
     /** Thẩm định lại: the final score of an item the council asked to be explained. */
     async putFinal(ctx: Ctx, roundId: string, unitCode: string, code: string, ifMatch: string | undefined, body: { points: number; comment: string }) {
       authorize(ctx.actor, 'assessment.read');
-      const r = await db.transaction(async (tx) => {
-        const l = await load(tx, ctx, roundId, unitCode);
-        const leaf = requireLeaf(l, code);
+      return guardedWrite(ctx, roundId, unitCode, code, (l, s, leaf) => {
         requireAppraiser(l, ctx, 'final_appraisal');
-        const item = await lockedItem(tx, l, code, ifMatch);
+        const item = matchedItem(s, code, ifMatch);
         if (!item.explanationRequested) {
           throw new ConflictError(`Criterion ${code} was not flagged for explanation; its appraisal score is final.`, { phase: l.round.phase });
         }
         const err = pointsError(leaf, body.points);
         if (err) throw err;
-        await tx
-          .update(assessmentItems)
-          .set({ finalPoints: body.points.toFixed(2), finalComment: body.comment, finalizedBy: ctx.actor.username, finalizedAt: ctx.now, version: item.version + 1, updatedAt: ctx.now })
-          .where(eq(assessmentItems.id, item.id));
         const data = { points: body.points, appraisalPoints: num(item.appraisalPoints), explained: item.explainedAt !== null };
-        await assessmentsRepo.addHistory(tx, { itemId: item.id, kind: 'final', data, comment: body.comment, ...historyActor(ctx) });
-        await recordAudit(tx, ctx, {
-          action: 'item.finalized',
-          entityType: 'assessment_item',
-          entityId: `${roundId}/${unitCode}/${code}`,
-          before: { points: num(item.finalPoints), comment: item.finalComment },
-          after: { ...data, comment: body.comment },
-        });
-        return { l, leaf, itemId: item.id };
+        return {
+          item,
+          set: { finalPoints: body.points.toFixed(2), finalComment: body.comment, finalizedBy: ctx.actor.username, finalizedAt: ctx.now },
+          history: { kind: 'final', data, comment: body.comment },
+          audit: {
+            action: 'item.finalized',
+            entityType: 'assessment_item',
+            entityId: `${roundId}/${unitCode}/${code}`,
+            before: { points: num(item.finalPoints), comment: item.finalComment },
+            after: { ...data, comment: body.comment },
+          },
+          gate: { assessmentId: l.assessment.id, phase: 'final_appraisal' },
+        };
       });
-      return freshItemView(r.l, ctx, r.leaf, r.itemId);
     },
 
     /**

@@ -4,18 +4,18 @@ import { z } from 'zod';
 import { authorize } from '../../auth/policy.js';
 import { auditEvents } from '../../db/schema.js';
 import { verifyAuditChain } from '../../lib/audit.js';
-import { ctxOf, problems } from '../../lib/http.js';
+import { ctxOf, jsonValue, problems, timestamp } from '../../lib/http.js';
 
 const auditEventSchema = z
   .object({
     seq: z.number().int(),
-    at: z.string(),
+    at: timestamp,
     actorUsername: z.string().nullable(),
     action: z.string(),
     entityType: z.string(),
     entityId: z.string(),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    before: jsonValue.describe('The entity before the change (null when created); its shape follows entityType'),
+    after: jsonValue.describe('The entity after the change (null when deleted)'),
     requestId: z.string().nullable(),
     prevHash: z.string(),
     hash: z.string(),
@@ -59,7 +59,8 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       if (q.beforeSeq) conds.push(lt(auditEvents.seq, q.beforeSeq));
       const rows = await db.select().from(auditEvents).where(and(...conds)).orderBy(desc(auditEvents.seq)).limit(q.limit);
       return {
-        items: rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+        // jsonb columns: what was stored is JSON, read back by the driver.
+        items: rows.map((r) => ({ ...r, at: r.at.toISOString(), before: r.before as z.infer<typeof jsonValue>, after: r.after as z.infer<typeof jsonValue> })),
         nextBeforeSeq: rows.length === q.limit ? rows[rows.length - 1]!.seq : null,
       };
     },

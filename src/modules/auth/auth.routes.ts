@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ctxOf, problems } from '../../lib/http.js';
+import { ctxOf, problems, timestamp } from '../../lib/http.js';
 import { userSchema } from '../users/users.schemas.js';
 
 const apiTokenSchema = z
@@ -8,10 +8,10 @@ const apiTokenSchema = z
     id: z.string().uuid(),
     name: z.string(),
     prefix: z.string().describe('First characters of the token, to recognise it'),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
+    createdAt: timestamp,
+    expiresAt: timestamp,
+    lastUsedAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
     active: z.boolean(),
   })
   .meta({ id: 'ApiToken' });
@@ -31,7 +31,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
           'Log in; returns a bearer token. A wrong password, an unknown user and a locked account answer the same 401; too many failed attempts from one address (per username, and in total) answer 429',
         body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
         response: {
-          200: z.object({ token: z.string(), expiresAt: z.string(), user: userSchema }),
+          200: z.object({
+            token: z.string(),
+            expiresAt: timestamp,
+            mustChangePassword: z
+              .boolean()
+              .describe('The password was set by someone else (generated first admin, admin reset): until POST /api/v1/me/password changes it, every call but GET /me and POST /auth/logout answers 403 password-change-required'),
+            user: userSchema,
+          }),
           ...problems(400, 401, 429),
         },
       },

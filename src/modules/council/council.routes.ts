@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contentDisposition } from '../../lib/blobs/index.js';
 import { ValidationError } from '../../lib/errors.js';
-import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { ctxOf, isoDate, problems, timestamp } from '../../lib/http.js';
 import { councilRequirements } from './council.service.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -49,13 +49,13 @@ const councilSchema = z
         title: z.string().nullable().optional(),
         url: z.string().nullable().optional(),
         createdBy: z.string(),
-        createdAt: z.string(),
+        createdAt: timestamp,
       })
       .nullable()
       .describe('Biên bản họp hội đồng'),
     missing: z.array(z.enum(councilRequirements)).describe('What publication still needs; empty when complete'),
     updatedBy: z.string().nullable(),
-    updatedAt: z.string().nullable(),
+    updatedAt: timestamp.nullable(),
   })
   .meta({ id: 'RoundCouncil' });
 

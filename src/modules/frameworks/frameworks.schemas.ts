@@ -1,7 +1,7 @@
 // Request and response shapes of the frameworks API (OpenAPI). The document itself is in frameworks.document.ts.
 import { z } from 'zod';
 import { frameworkStatuses } from '../../db/schema.js';
-import { problemSchema } from '../../lib/http.js';
+import { problemSchema, timestamp } from '../../lib/http.js';
 import {
   areaKinds,
   bandSchema,
@@ -16,7 +16,9 @@ import {
 
 export const frameworkCode = z.string().regex(FRAMEWORK_CODE, 'letters, digits, dot, dash and underscore, at most 32 characters');
 const year = z.number().int().min(2000).max(2100);
-const counts = <T extends readonly [string, ...string[]]>(keys: T) => z.record(z.enum(keys), z.number().int());
+// Every key is always present (zero when none), so each is a declared property rather than a record's key.
+const counts = <T extends readonly [string, ...string[]]>(keys: T) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<T[number], z.ZodNumber>);
 
 const summaryFields = {
   areas: z.array(
@@ -45,9 +47,9 @@ export const frameworkSummarySchema = z
     version: z.number().int().describe('1, 2, … among frameworks of the same lineage and year'),
     clonedFrom: z.string().nullable(),
     createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    publishedAt: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    publishedAt: timestamp.nullable(),
     ...summaryFields,
   })
   .meta({ id: 'FrameworkSummary' });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ctxOf, problems } from '../../lib/http.js';
+import { ctxOf, problems, timestamp } from '../../lib/http.js';
 
 const jobRunSchema = z
   .object({
@@ -8,8 +8,8 @@ const jobRunSchema = z
     name: z.string().describe('survey-personal-data-purge, evidence-sweep, housekeeping'),
     slot: z.string().describe('The period this run covers (its start); one run per job and slot across all instances'),
     instance: z.string().describe('The instance that ran it (INSTANCE_ID, or host name and process id)'),
-    startedAt: z.string(),
-    finishedAt: z.string().nullable(),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
     outcome: z.enum(['running', 'succeeded', 'failed']),
     detail: z.record(z.string(), z.unknown()).nullable().describe('What the run did (counts), or the error of a failed run'),
   })

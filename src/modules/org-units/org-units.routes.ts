@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { orgUnitKinds } from '../../db/schema.js';
-import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { ctxOf, isoDate, problems, timestamp } from '../../lib/http.js';
 
 const code = z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only');
 
@@ -15,8 +15,8 @@ const orgUnitSchema = z
     activeTo: z.string().nullable().describe('First day the unit no longer exists (merged or dissolved)'),
     predecessorCodes: z.array(z.string()).describe('Units merged into this one (sáp nhập); their published rows appear in its public history'),
     active: z.boolean().describe('Active today (Asia/Ho_Chi_Minh)'),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'OrgUnit' });
 

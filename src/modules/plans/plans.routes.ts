@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reportPeriodKinds } from '../../db/schema.js';
 import { ValidationError } from '../../lib/errors.js';
-import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { ctxOf, isoDate, problems, timestamp } from '../../lib/http.js';
 import { documentReferenceSchema } from '../assessments/assessments.routes.js';
 
 const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.\-/]+$/, 'letters, digits, dot, dash, slash and underscore only');
@@ -36,7 +36,7 @@ const progressSchema = z.object({
   note: z.string().nullable(),
   evidence: z.array(documentReferenceSchema),
   updatedBy: z.string(),
-  updatedAt: z.string(),
+  updatedAt: timestamp,
 });
 
 const taskSchema = z.object({
@@ -58,7 +58,7 @@ const planSchema = z
     year: z.number().int(),
     title: z.string(),
     decision: z.object({ number: z.string(), date: z.string().nullable() }).nullable(),
-    createdAt: z.string(),
+    createdAt: timestamp,
     tasks: z.array(taskSchema),
   })
   .meta({ id: 'Plan' });
@@ -202,7 +202,7 @@ export const plansRoutes: FastifyPluginAsyncZod = async (app) => {
           evidence: z.array(documentReferenceSchema).max(20).optional(),
         }),
         response: {
-          200: progressSchema.extend({ taskCode: z.string(), late: z.boolean(), history: z.array(z.object({ at: z.string(), by: z.string(), data: z.record(z.string(), z.unknown()) })) }),
+          200: progressSchema.extend({ taskCode: z.string(), late: z.boolean(), history: z.array(z.object({ at: timestamp, by: z.string(), data: z.record(z.string(), z.unknown()) })) }),
           ...problems(400, 401, 403, 404, 422),
         },
       },
@@ -391,7 +391,7 @@ export const plansRoutes: FastifyPluginAsyncZod = async (app) => {
               unitInput: z.object({ numerator: z.number().optional(), denominator: z.number().optional() }).nullable(),
               differs: z.boolean(),
               trace: z.array(z.string()),
-              computedAt: z.string(),
+              computedAt: timestamp,
             }),
           ),
           ...problems(400, 401, 403, 404),

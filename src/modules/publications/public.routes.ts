@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { headerQuality, problems } from '../../lib/http.js';
+import { headerQuality, problems, timestamp } from '../../lib/http.js';
 import type { ExportFormat } from './exports.js';
 import { gzipEtag, plainEtag, type Rendered } from './publications.service.js';
 import { csvFlavourOf, csvQuery } from '../../lib/csv.js';
@@ -65,7 +65,7 @@ const snapshotSchema = z
       })
       .optional()
       .describe("The appraisal council's members and the minutes (biên bản) of its meeting"),
-    publishedAt: z.string(),
+    publishedAt: timestamp,
     prevHash: z.string(),
     supersedes: z.object({ id: z.string(), hash: z.string(), reason: z.string() }).nullable(),
     signer: z.object({ algorithm: z.literal('Ed25519'), keyId: z.string(), publicKeyPem: z.string() }),
@@ -132,7 +132,7 @@ const documentSchema = z
     year: z.number().int(),
     decisionNumber: z.string(),
     decisionDate: z.string(),
-    publishedAt: z.string(),
+    publishedAt: timestamp,
     algorithm: z.literal('Ed25519'),
     hash: z.string(),
     signature: z.string(),
@@ -180,7 +180,7 @@ const historySchema = z
         roundId: z.string(),
         decisionNumber: z.string(),
         decisionDate: z.string(),
-        publishedAt: z.string(),
+        publishedAt: timestamp,
         groupCode: z.string(),
         unitName: z.string(),
         frameworkCode: z.string(),

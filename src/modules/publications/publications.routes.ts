@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ctxOf, isoDate, problems } from '../../lib/http.js';
+import { ctxOf, isoDate, problems, timestamp } from '../../lib/http.js';
 
 export const publicationGroupSchema = z.object({ code: z.string(), name: z.string(), frameworkCode: z.string(), units: z.number().int() });
 
@@ -14,7 +14,7 @@ export const publicationSummarySchema = z
     decisionIssuer: z.string().nullable().describe('Who issued the decision, e.g. "Ủy ban nhân dân tỉnh Đồng Tháp" (null on older publications)'),
     signerName: z.string().nullable().describe('Người ký quyết định'),
     signerTitle: z.string().nullable().describe('Chức danh người ký'),
-    publishedAt: z.string(),
+    publishedAt: timestamp,
     algorithm: z.literal('Ed25519'),
     hash: z.string().describe('SHA-256 (hex) of the snapshot’s canonical JSON (RFC 8785)'),
     signature: z.string().describe('Ed25519 signature (base64) over the same bytes'),

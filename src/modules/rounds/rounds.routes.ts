@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { csvFlavourOf, csvQuery, csvText, date, type CsvCell } from '../../lib/csv.js';
 import { z } from 'zod';
-import { ctxOf, isoDate, problems, problemSchema } from '../../lib/http.js';
+import { calendarDate, ctxOf, isoDate, problems, problemSchema, timestamp } from '../../lib/http.js';
 import { phases, scheduledPhases } from './lifecycle.js';
 
 const code = z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only');
@@ -15,16 +15,18 @@ const roundSchema = z
     year: z.number().int(),
     name: z.string(),
     phase: z.enum(phases),
-    schedule: z.record(z.string(), z.string()),
+    schedule: z
+      .object(Object.fromEntries(scheduledPhases.map((p) => [p, calendarDate.optional()])) as Record<(typeof scheduledPhases)[number], z.ZodOptional<typeof calendarDate>>)
+      .describe('Last day (inclusive, Asia/Ho_Chi_Minh) of each phase that has a deadline'),
     groups: z.array(z.object({ code: z.string(), name: z.string(), frameworkCode: z.string(), unitCodes: z.array(z.string()) })),
-    phaseChangedAt: z.string().nullable(),
+    phaseChangedAt: timestamp.nullable(),
     cancelled: z.boolean().describe('Hủy: a cancelled round is closed and frees its units for another round of the year'),
-    cancelledAt: z.string().nullable(),
+    cancelledAt: timestamp.nullable(),
     cancelledBy: z.string().nullable(),
     cancelReason: z.string().nullable(),
     frameworkYearReason: z.string().nullable().describe('Why frameworks of another year were accepted (allowFrameworkYear)'),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Round' });
 
@@ -35,17 +37,17 @@ const progressUnitSchema = z.object({
   itemsTotal: z.number().int(),
   missingEvidence: z.number().int(),
   status: z.enum(['open', 'submitted']),
-  submittedAt: z.string().nullable(),
+  submittedAt: timestamp.nullable(),
   submittedBy: z.string().nullable(),
   late: z.boolean(),
-  deadline: z.string().nullable(),
-  extensionUntil: z.string().nullable(),
+  deadline: calendarDate.nullable(),
+  extensionUntil: calendarDate.nullable(),
 });
 const progressSchema = z
   .object({
     roundId: z.string(),
     phase: z.enum(phases),
-    selfAssessmentDeadline: z.string().nullable(),
+    selfAssessmentDeadline: calendarDate.nullable(),
     groups: z.array(
       z.object({
         code: z.string(),
@@ -216,7 +218,7 @@ export const roundsRoutes: FastifyPluginAsyncZod = async (app) => {
         params: unitParams,
         body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
         response: {
-          200: z.object({ unitCode: z.string(), status: z.literal('open'), sentBackAt: z.string(), reason: z.string() }),
+          200: z.object({ unitCode: z.string(), status: z.literal('open'), sentBackAt: timestamp, reason: z.string() }),
           ...problems(400, 401, 403, 404, 409),
         },
       },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ctxOf, problems } from '../../lib/http.js';
-import { itemSchema } from '../assessments/assessments.routes.js';
+import { itemWithHistorySchema } from '../assessments/assessments.routes.js';
 import { phases } from '../rounds/lifecycle.js';
 import { openReasons } from './settlement.service.js';
 
@@ -50,11 +50,11 @@ export const settlementRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ id: z.string().uuid(), unitCode: z.string().min(1).max(32), code: z.string().min(1).max(64) }),
         headers: z.object({ 'if-match': z.string().max(200).optional() }),
         body: z.strictObject({ reason: z.string().trim().min(1).max(10_000) }),
-        response: { 200: itemSchema, ...problems(400, 401, 403, 404, 409, 412, 428) },
+        response: { 200: itemWithHistorySchema, ...problems(400, 401, 403, 404, 409, 412, 428) },
       },
     },
     async (req, reply) => {
-      const item = (await svc.object(ctxOf(req), req.params.id, req.params.unitCode, req.params.code, req.headers['if-match'], req.body)) as z.infer<typeof itemSchema>;
+      const item = (await svc.object(ctxOf(req), req.params.id, req.params.unitCode, req.params.code, req.headers['if-match'], req.body)) as z.infer<typeof itemWithHistorySchema>;
       return reply.header('etag', item.etag).send(item);
     },
   );

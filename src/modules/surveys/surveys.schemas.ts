@@ -6,6 +6,7 @@ import { phases } from '../rounds/lifecycle.js';
 import { demographicFields, dimensionSchema, surveyKinds, SURVEY_CODE } from './surveys.document.js';
 import { importFormats } from './surveys.import.js';
 import { DEFAULT_SURVEY_TIME_ZONE, isTimeZone } from './surveys.time.js';
+import { timestamp } from '../../lib/http.js';
 
 export const codeParams = z.object({ code: z.string().regex(SURVEY_CODE, 'a survey code') });
 export const unitParams = codeParams.extend({ unitCode: z.string().min(1).max(32) });
@@ -31,9 +32,9 @@ export const surveySchema = z
     questionCount: z.number().int(),
     responseCount: z.number().int(),
     createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    publishedAt: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    publishedAt: timestamp.nullable(),
   })
   .meta({ id: 'Survey' });
 

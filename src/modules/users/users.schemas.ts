@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../../db/schema.js';
+import { timestamp } from '../../lib/http.js';
 
 export const usernameSchema = z
   .string()
@@ -16,8 +17,8 @@ export const userSchema = z
     orgUnitCode: z.string().nullable(),
     active: z.boolean(),
     lockedUntil: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'User' });
 
