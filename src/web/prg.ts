@@ -92,7 +92,9 @@ export function registerPostRedirectGet(app: FastifyInstance, names: CookieNames
     }
     const sep = target.includes('?') ? '&' : '?';
     // `#loi`: the browser scrolls to the refused form's summary (form-errors.ts), which may be far down the page.
-    redirectInPlace(reply, `${target}${sep}${SNAPSHOT_PARAM}=${id}#loi`);
+    // A page that is not a refusal (a row added in an editor, an import preview) gets no fragment, so the browser
+    // keeps the one the form was posted to (formaction="…#row"), as it does across any redirect without one.
+    redirectInPlace(reply, `${target}${sep}${SNAPSHOT_PARAM}=${id}${reply.statusCode >= 400 ? '#loi' : ''}`);
     return '';
   });
 }

@@ -247,7 +247,7 @@ describe('editing and saving', () => {
     // Post/redirect/get: the refused form was answered 303 to the editor's address, which shows it again on reload.
     expect(coord.lastPost?.statusCode).toBe(303);
     const kept = coord.lastPost?.headers.location as string;
-    expect(kept).toMatch(/^\/dieu-phoi\/khao-sat\/NHAP-1\/sua\?loi=[0-9a-f-]{36}$/);
+    expect(kept).toMatch(/^\/dieu-phoi\/khao-sat\/NHAP-1\/sua\?loi=[0-9a-f-]{36}#loi$/);
     const reload = await coord.get(kept);
     expect(reload.statusCode).toBe(422);
     expect(inputValue(reload.body, 'd.0.q.0.o.1.value')).toBe('nhiều');
