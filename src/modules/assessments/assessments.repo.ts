@@ -15,12 +15,9 @@ export const assessmentsRepo = {
     return row;
   },
 
-  /**
-   * The assessment with its round and its deadline extensions (phase → until) in one query; `lock` takes a share
-   * lock on the assessment row so a concurrent submit waits for the write in progress.
-   */
-  async findWithRound(db: Db, roundId: string, unitCode: string, lock = false) {
-    const q = db
+  /** The assessment with its round and its deadline extensions (phase → until) in one query. */
+  async findWithRound(db: Db, roundId: string, unitCode: string) {
+    const [row] = await db
       .select({
         round: rounds,
         assessment: assessments,
@@ -30,7 +27,6 @@ export const assessmentsRepo = {
       .innerJoin(rounds, eq(rounds.id, assessments.roundId))
       .where(and(eq(assessments.roundId, roundId), eq(assessments.unitCode, unitCode)))
       .limit(1);
-    const [row] = lock ? await q.for('share', { of: assessments }) : await q;
     return row;
   },
 
@@ -47,24 +43,6 @@ export const assessmentsRepo = {
     return row;
   },
 
-  /** Compare-and-set on the item version: returns undefined when someone else changed it first. */
-  async updateItemIfVersion(db: Db, id: string, version: number, values: Partial<typeof assessmentItems.$inferInsert>): Promise<ItemRow | undefined> {
-    const [row] = await db
-      .update(assessmentItems)
-      .set({ ...values, version: sql`${assessmentItems.version} + 1` })
-      .where(and(eq(assessmentItems.id, id), eq(assessmentItems.version, version)))
-      .returning();
-    return row;
-  },
-
-  async bumpItem(db: Db, id: string, now: Date): Promise<ItemRow> {
-    const [row] = await db
-      .update(assessmentItems)
-      .set({ version: sql`${assessmentItems.version} + 1`, updatedAt: now })
-      .where(eq(assessmentItems.id, id))
-      .returning();
-    return row!;
-  },
 
   async evidenceOf(db: Db, itemIds: string[]): Promise<EvidenceRow[]> {
     if (itemIds.length === 0) return [];

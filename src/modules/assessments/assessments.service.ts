@@ -59,12 +59,9 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
   const { blobStore, config } = deps;
   const db = deps.database.db;
 
-  /**
-   * Round, assessment, access, framework and extensions: one query plus the cached framework (issue 14).
-   * `lockAssessment` share-locks the assessment row, so a concurrent submit waits for this write.
-   */
-  async function load(tx: Db, ctx: Ctx, roundId: string, unitCode: string, lockAssessment = false) {
-    const found = await assessmentsRepo.findWithRound(tx, roundId, unitCode, lockAssessment);
+  /** Round, assessment, access, framework and extensions: one query plus the cached framework (issue 14). */
+  async function load(tx: Db, ctx: Ctx, roundId: string, unitCode: string) {
+    const found = await assessmentsRepo.findWithRound(tx, roundId, unitCode);
     if (!found) return notFound(tx, roundId, unitCode);
     return loaded(tx, ctx, found.round, found.assessment, found.extensions ?? {});
   }
@@ -254,29 +251,13 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     };
   }
 
-  /** The item as the API shows it; `known` is its state as returned by the write itself (no re-read). */
-  async function freshItemView(l: Loaded, ctx: Ctx, leaf: Leaf, itemId: string, known?: ItemRow) {
-    const [item, ev, history] = await Promise.all([
-      known ?? assessmentsRepo.item(db, l.assessment.id, leaf.node.code).then((i) => i!),
-      assessmentsRepo.evidenceOf(db, [itemId]),
-      assessmentsRepo.history(db, itemId),
-    ]);
+  /** The item as the API shows it, with its evidence and history. */
+  async function freshItemView(l: Loaded, ctx: Ctx, leaf: Leaf, item: ItemRow) {
+    const [ev, history] = await Promise.all([assessmentsRepo.evidenceOf(db, [item.id]), assessmentsRepo.history(db, item.id)]);
     // Offices are only shown for decisions; a unit's own edits need no lookup.
     const deciders = history.filter((h) => !UNIT_HISTORY_KINDS.has(h.kind)).map((h) => h.actorUsername);
     const offices = await assessmentsRepo.officesOf(db, [item.appraisedBy, item.finalizedBy, item.selfConfirmedBy, ...deciders]);
     return { ...itemView(l, ctx, leaf, item, ev, offices), history: historyView(l, offices, history) };
-  }
-
-  /** Shared checks for adding or removing evidence on a self item. */
-  /** Evidence is the unit's: added while self-assessing, and again on flagged items while explaining. */
-  async function evidenceTarget(tx: Db, ctx: Ctx, roundId: string, unitCode: string, code: string) {
-    const l = await load(tx, ctx, roundId, unitCode);
-    const leaf = requireLeaf(l, code);
-    const item = await assessmentsRepo.item(tx, l.assessment.id, code);
-    if (!item) throw new NotFoundError('Criterion', code);
-    if (l.round.phase === 'explanation') requireExplainable(l, ctx, item);
-    else requireSelfEditable(l, ctx, leaf);
-    return { l, leaf, item };
   }
 
   function requireExplainable(l: Loaded, ctx: Ctx, item: ItemRow) {
@@ -335,14 +316,14 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     }
   }
 
-  /** Evidence changes are refused once the assessment left the state the checks allowed (see evidenceTarget). */
+  /** Evidence changes are refused once the assessment left the state the checks allowed (see evidenceTargetOf). */
   function evidenceGate(l: Loaded): ItemWrite['gate'] {
     return l.round.phase === 'explanation'
       ? { assessmentId: l.assessment.id, phase: 'explanation' }
       : { assessmentId: l.assessment.id, phase: 'self_assessment', unlessStatus: 'submitted' };
   }
 
-  /** evidenceTarget on an item state loaded in one statement. */
+  /** Evidence is the unit's: added while self-assessing, and again on flagged items while explaining. */
   function evidenceTargetOf(l: Loaded, s: ItemState, ctx: Ctx, code: string, adding: boolean) {
     const leaf = requireLeaf(l, code);
     const item = s.item;
@@ -368,10 +349,6 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     return problem ? new ValidationError([{ field, message: `criterion ${leaf.node.code}: ${problem}`, code: 'invalid_points' }]) : null;
   }
 
-  async function checkEvidenceRoom(tx: Db, itemId: string) {
-    const existing = await assessmentsRepo.evidenceOf(tx, [itemId]);
-    if (existing.length >= config.evidenceMaxFilesPerItem) throw roomError(existing.length);
-  }
 
   return {
     async get(ctx: Ctx, roundId: string, unitCode: string) {
@@ -386,7 +363,7 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
       const leaf = requireLeaf(l, code);
       const item = await assessmentsRepo.item(db, l.assessment.id, code);
       if (!item) throw new NotFoundError('Criterion', code);
-      return freshItemView(l, ctx, leaf, item.id);
+      return freshItemView(l, ctx, leaf, item);
     },
 
     async putSelf(ctx: Ctx, roundId: string, unitCode: string, code: string, ifMatch: string | undefined, body: SelfInputBody) {
@@ -457,16 +434,14 @@ export function createAssessmentsService(deps: { database: Database; blobStore: 
     /**
      * The file is checked (type by content, size, hash) and made durable before the row is committed; if the
      * commit fails the file is removed, and a crash in between leaves an unreferenced file that the start-up
-     * sweep deletes.
+     * sweep deletes. `beforeCommit` runs after the file is stored and before its row is written; if it throws, the
+     * file is removed.
      */
-    /** `beforeCommit` runs after the file is stored and before its row is written; if it throws, the file is removed. */
     async addFile(ctx: Ctx, roundId: string, unitCode: string, code: string, file: { stream: NodeJS.ReadableStream; filename: string; beforeCommit?: () => Promise<void> }) {
       authorize(ctx.actor, 'assessment.read');
       // Refuse before reading a single byte when the caller could not attach anything anyway.
-      await db.transaction(async (tx) => {
-        const { item } = await evidenceTarget(tx, ctx, roundId, unitCode, code);
-        await checkEvidenceRoom(tx, item.id);
-      });
+      const pre = await loadForWrite(db, ctx, roundId, unitCode, code);
+      evidenceTargetOf(pre.l, pre.s, ctx, code, true);
       const stored = await blobStore.put(file.stream, { maxBytes: config.evidenceMaxBytes });
       const filename = sanitizeFilename(file.filename);
       try {

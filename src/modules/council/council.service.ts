@@ -10,6 +10,7 @@ import type { Ctx } from '../../lib/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, PhaseConflictError } from '../../lib/errors.js';
 import { roundsRepo, type RoundRow } from '../rounds/rounds.repo.js';
 import { councilRepo, type CouncilRow, type MinutesRow } from './council.repo.js';
+import type { DocumentReference } from '../assessments/assessments.service.js';
 
 export interface CouncilInput {
   members: { name: string; position: string }[];
@@ -18,14 +19,6 @@ export interface CouncilInput {
   /** Người ký: e.g. "Nguyễn Văn A", "Chủ tịch" (or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"). */
   signerName: string;
   signerTitle: string;
-}
-
-export interface DocumentReference {
-  docNumber: string;
-  docDate: string;
-  issuer: string;
-  title: string;
-  url?: string | undefined;
 }
 
 /** What a publication still needs from the council record. */

@@ -9,7 +9,7 @@ import type { Ctx } from '../../lib/context.js';
 import { NotFoundError, ValidationError, type FieldError } from '../../lib/errors.js';
 import { vnDate } from '../../lib/http.js';
 import { findingStatus } from './feeds.js';
-import type { DocumentRef } from './plans.service.js';
+import type { DocumentReference } from '../assessments/assessments.service.js';
 
 export interface InspectionInput {
   year: number;
@@ -31,7 +31,7 @@ export function createInspectionsService(deps: { database: Database }) {
     date: i.date,
     findings: findings
       .sort((a, b) => a.position - b.position)
-      .map((f) => ({ code: f.code, text: f.text, dueDate: f.dueDate, remediedOn: f.remediedOn, note: f.note, evidence: f.evidence as DocumentRef[], status: findingStatus(f, today) })),
+      .map((f) => ({ code: f.code, text: f.text, dueDate: f.dueDate, remediedOn: f.remediedOn, note: f.note, evidence: f.evidence as DocumentReference[], status: findingStatus(f, today) })),
   });
 
   async function load(id: string) {
@@ -82,7 +82,7 @@ export function createInspectionsService(deps: { database: Database }) {
     },
 
     /** The inspected unit reports how it remedied a finding. */
-    async remediate(ctx: Ctx, id: string, code: string, input: { remediedOn: string; note?: string | null | undefined; evidence?: DocumentRef[] | undefined }) {
+    async remediate(ctx: Ctx, id: string, code: string, input: { remediedOn: string; note?: string | null | undefined; evidence?: DocumentReference[] | undefined }) {
       const i = await load(id);
       authorize(ctx.actor, 'plan.report', { unitCode: i.unitCode, entity: 'Inspection', id });
       if (input.remediedOn > vnDate(ctx.now)) throw new ValidationError([{ field: 'remediedOn', code: 'in_future', message: 'the remediation date is after today' }]);

@@ -10,14 +10,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { vnDate } from '../../lib/http.js';
 import { taskStatus } from './feeds.js';
 import { readAppendix, type AppendixRead } from './plans.xlsx.js';
-
-export interface DocumentRef {
-  docNumber: string;
-  docDate: string;
-  issuer: string;
-  title: string;
-  url?: string | undefined;
-}
+import type { DocumentReference } from '../assessments/assessments.service.js';
 
 export interface TaskInput {
   code: string;
@@ -42,7 +35,7 @@ export interface ProgressInput {
   status: 'done' | 'in_progress' | 'not_started';
   completedOn?: string | null | undefined;
   note?: string | null | undefined;
-  evidence?: DocumentRef[] | undefined;
+  evidence?: DocumentReference[] | undefined;
 }
 
 type PlanRow = typeof plans.$inferSelect;
@@ -50,7 +43,7 @@ type TaskRow = typeof planTasks.$inferSelect;
 type ProgressRow = typeof planTaskProgress.$inferSelect;
 
 function progressView(p: ProgressRow) {
-  return { unitCode: p.unitCode, status: p.status, completedOn: p.completedOn, note: p.note, evidence: p.evidence as DocumentRef[], updatedBy: p.updatedBy, updatedAt: p.updatedAt.toISOString() };
+  return { unitCode: p.unitCode, status: p.status, completedOn: p.completedOn, note: p.note, evidence: p.evidence as DocumentReference[], updatedBy: p.updatedBy, updatedAt: p.updatedAt.toISOString() };
 }
 
 export function createPlansService(deps: { database: Database }) {

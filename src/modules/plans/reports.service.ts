@@ -10,7 +10,7 @@ import type { Ctx } from '../../lib/context.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.js';
 import { vnDate } from '../../lib/http.js';
 import { reportStatus } from './feeds.js';
-import type { DocumentRef } from './plans.service.js';
+import type { DocumentReference } from '../assessments/assessments.service.js';
 
 export interface PeriodInput {
   year: number;
@@ -68,7 +68,7 @@ export function createReportsService(deps: { database: Database }) {
           extension: ext ? { dueDate: ext.dueDate, reason: ext.reason, grantedBy: ext.grantedBy } : null,
           status: reportStatus(due, r?.submittedOn, today),
           submittedOn: r?.submittedOn ?? null,
-          document: (r?.document as DocumentRef | undefined) ?? null,
+          document: (r?.document as DocumentReference | undefined) ?? null,
         };
       }),
     };
@@ -112,7 +112,7 @@ export function createReportsService(deps: { database: Database }) {
     },
 
     /** A unit sends its report: once (409 when already sent); the day it was sent in Vietnam is what counts. */
-    async submit(ctx: Ctx, id: string, unitCode: string, document: DocumentRef) {
+    async submit(ctx: Ctx, id: string, unitCode: string, document: DocumentReference) {
       authorize(ctx.actor, 'plan.report', { unitCode, entity: 'ReportPeriod', id });
       const p = await requirePeriod(id);
       if (!(p.unitCodes ?? []).includes(unitCode)) throw new NotFoundError('ReportPeriod', `${id} for ${unitCode}`);

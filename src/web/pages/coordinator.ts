@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ValidationError, type FieldError } from '../../lib/errors.js';
 import { daysLeft, nextPhase, phases, scheduledPhases, vietnamDay, type Phase, type ScheduledPhase } from '../../modules/rounds/lifecycle.js';
-import { daysLeftText, fmtDate, fmtDateTime, fmtIndex, fmtPoints, parseDate } from '../format.js';
+import { daysLeftText, fmtDate, fmtDateTime, fmtIndex, fmtInt, fmtPoints, parseDate } from '../format.js';
 import { attr, html, type Html, type Slot } from '../html.js';
 import { COORDINATOR, field, fields, type Kit } from '../kit.js';
 import { assessmentStatusLabels, openReasonLabels, phaseLabel } from '../labels.js';
@@ -568,9 +568,10 @@ ${publishExtra}`;
   });
 }
 
-/** Items without a final score: listed one by one when few, otherwise counted per unit and reason. */
 /** Units listed in the open-items summary; the rest are counted (the “Chưa chốt điểm” page lists them all). */
 const OPEN_SUMMARY_UNITS = 100;
+
+/** Items without a final score: listed one by one when few, otherwise counted per unit and reason. */
 
 function openItemsSummary(roundId: string, open: { unitCode: string; unitName: string; criterionCode: string; title: string; reason: string }[]): Html {
   if (open.length === 0) return html`<p>Mọi tiêu chí đã có điểm cuối cùng.</p>`;
@@ -590,7 +591,7 @@ function openItemsSummary(roundId: string, open: { unitCode: string; unitName: s
   const more = units.size - listed.length;
   return html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Đơn vị</th>${reasons.map((r) => html`<th scope="col" class="num">${openReasonLabels[r] ?? r}</th>`)}</tr></thead>
 <tbody>${listed.map(([code, u]) => html`<tr><th scope="row"><a href="${queueHref(roundId)}?don_vi=${encodeURIComponent(code)}">${u.name}</a></th>${reasons.map((r) => html`<td class="num">${u.byReason.get(r) ?? 0}</td>`)}</tr>`)}</tbody></table></div>
-${more > 0 ? html`<p class="muted">Bảng trên liệt kê ${OPEN_SUMMARY_UNITS} đơn vị còn nhiều tiêu chí chưa chốt nhất; ${fmtCount(more)} đơn vị khác xem ở trang <a href="${roundHref(roundId)}/chua-chot">Chưa chốt điểm</a>.</p>` : ''}`;
+${more > 0 ? html`<p class="muted">Bảng trên liệt kê ${OPEN_SUMMARY_UNITS} đơn vị còn nhiều tiêu chí chưa chốt nhất; ${fmtInt(more)} đơn vị khác xem ở trang <a href="${roundHref(roundId)}/chua-chot">Chưa chốt điểm</a>.</p>` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -616,7 +617,6 @@ function rankingView(query: unknown): RankingView {
 /** Lower case without diacritics, so “sa dec” finds “Sa Đéc”. */
 const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
-const fmtCount = (n: number) => n.toLocaleString('vi-VN');
 const groupAnchor = (code: string) => `nhom-${code}`;
 
 /** The rows of `group` on the page asked for (other groups stay on their first page); an unknown page shows the last. */
@@ -649,7 +649,7 @@ function rankingPager(roundId: string, group: string, total: number, shown: { ro
       ? ''
       : shown.matching === 0
         ? html`<p class="muted">Không có đơn vị nào khớp “${search}”.</p>`
-        : html`<p class="muted ranking-count">${search ? html`${fmtCount(shown.matching)} trong ${fmtCount(total)} đơn vị khớp “${search}”; hiển thị` : 'Hiển thị'} đơn vị ${fmtCount(shown.from + 1)}–${fmtCount(shown.from + shown.rows.length)} / ${fmtCount(shown.matching)}, theo thứ hạng.${shown.pages > 1 ? ' Danh sách đầy đủ: tải “Bảng kết quả” (CSV hoặc XLSX) ở mục Tải về.' : ''}</p>`;
+        : html`<p class="muted ranking-count">${search ? html`${fmtInt(shown.matching)} trong ${fmtInt(total)} đơn vị khớp “${search}”; hiển thị` : 'Hiển thị'} đơn vị ${fmtInt(shown.from + 1)}–${fmtInt(shown.from + shown.rows.length)} / ${fmtInt(shown.matching)}, theo thứ hạng.${shown.pages > 1 ? ' Danh sách đầy đủ: tải “Bảng kết quả” (CSV hoặc XLSX) ở mục Tải về.' : ''}</p>`;
   if (shown.pages <= 1) return summary;
   // First, last and two pages either side of the current one; gaps shown as “…”.
   const numbers = [...new Set([1, shown.pages, ...[-2, -1, 0, 1, 2].map((d) => shown.page + d)])].filter((n) => n >= 1 && n <= shown.pages).sort((a, b) => a - b);

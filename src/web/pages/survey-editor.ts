@@ -10,7 +10,7 @@ import type { Role } from '../../db/schema.js';
 import { AppError, ConflictError, PreconditionFailedError, ValidationError, type FieldError } from '../../lib/errors.js';
 import { demographicFields, multipleScores, surveyKinds, validateSurveyDocument, type SurveyDocument } from '../../modules/surveys/surveys.document.js';
 import { publicSurvey } from '../../modules/surveys/surveys.service.js';
-import { errId as sharedErrId, errorSummary } from '../form-errors.js';
+import { errId as sharedErrId, fieldError as sharedFieldError, errorSummary } from '../form-errors.js';
 import { attr, html, type Html, type Slot } from '../html.js';
 import { field, fields, type Kit } from '../kit.js';
 import type { Flash } from '../layout.js';
@@ -352,7 +352,7 @@ function summary(message: string, errors: Record<string, string>): Slot {
 
 const idOf = (name: string) => `f-${name.replace(/\./g, '-')}`;
 const errId = (name: string) => sharedErrId(idOf(name));
-const fieldError = (name: string, errors: Record<string, string>): Slot => (errors[name] ? html`<p class="field-error" id="${errId(name)}">${errors[name]}</p>` : null);
+const fieldError = (name: string, errors: Record<string, string>): Slot => sharedFieldError(idOf(name), errors[name]);
 const described = (name: string, errors: Record<string, string>, hint?: string) => {
   const ids = [hint, errors[name] ? errId(name) : undefined].filter(Boolean).join(' ');
   return html`${errors[name] ? html` aria-invalid="true"` : ''}${ids ? html` aria-describedby="${ids}"` : ''}`;
