@@ -408,9 +408,9 @@ describe('exact arithmetic against decimal.js', () => {
   it('proportional ratio: max × n/d half-up', () => {
     fc.assert(
       fc.property(maxHArb, fc.integer({ min: 1, max: 1_000_000 }).chain((d) => fc.tuple(fc.constant(d), fc.integer({ min: 0, max: d }))), fc.boolean(), (maxH, [d, n], lower) => {
-        const max = new D(maxH).div(100);
-        const frac = new D(lower ? d - n : n).div(d);
-        const want = max.mul(frac).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toNumber();
+        // Divided once, last, as in the survey case below: n/d rounded to 20 digits first can turn an exact half
+        // into …49999 and the reference would round the wrong way.
+        const want = new D(maxH).mul(lower ? d - n : n).div(new D(100).mul(d)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toNumber();
         const l = { code: 'X', maxPoints: maxH / 100, rule: { type: 'proportional', input: 'ratio', direction: lower ? 'lower' : 'higher' } as Rule };
         expect(evaluateLeaf(l, { numerator: n, denominator: d })).toMatchObject({ points: want });
       }),
@@ -432,10 +432,17 @@ describe('exact arithmetic against decimal.js', () => {
     );
   });
 
+  it('survey leaf: a product exactly on the half rounds up (3.24 × 5/24 = 0.675 → 0.68)', () => {
+    const l = { code: 'S', maxPoints: 3.24, rule: { type: 'survey', surveyCode: 'S', dimensionCode: 'D' } as Rule };
+    expect(evaluateLeaf(l, {}, { surveyScore: '5/24' })).toMatchObject({ points: 0.68 });
+  });
+
   it('survey leaf: max × p/q half-up', () => {
     fc.assert(
       fc.property(maxHArb, fc.integer({ min: 1, max: 10_000_000 }).chain((q) => fc.tuple(fc.integer({ min: 0, max: q }), fc.constant(q))), (maxH, [p, q]) => {
-        const want = new D(maxH).div(100).mul(new D(p).div(q)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toNumber();
+        // One division, last: dividing p/q first rounds it to 20 digits, and 3.24 × 5/24 (exactly 0.675, so 0.68)
+        // came out as 0.67499… → 0.67 in the reference while the engine was right (fast-check seed -471631221).
+        const want = new D(maxH).mul(p).div(new D(100).mul(q)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toNumber();
         const l = { code: 'S', maxPoints: maxH / 100, rule: { type: 'survey', surveyCode: 'S', dimensionCode: 'D' } as Rule };
         expect(evaluateLeaf(l, {}, { surveyScore: `${p}/${q}` })).toMatchObject({ points: want });
       }),
