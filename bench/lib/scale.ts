@@ -83,16 +83,23 @@ export interface Bench {
   app: FastifyInstance;
   database: Database;
   url: string | undefined;
+  /** The service's DATA_DIR (signing key); with `pgliteDir`, the embedded database's files too. */
+  dataDir: string;
+  pgliteDir: string | undefined;
   system: SystemCtx;
+  /** Closes the service and the database connection, keeping the database and DATA_DIR for other processes. */
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openBench(name: string, env: Record<string, string> = {}): Promise<Bench> {
+/** `pgliteDir`: PGlite keeps its files in DATA_DIR (so another process can open them) instead of in memory. */
+export async function openBench(name: string, env: Record<string, string> = {}, opts: { pgliteDir?: boolean } = {}): Promise<Bench> {
   const adminUrl = benchDatabaseUrl();
   const fresh = adminUrl ? await freshPostgres(adminUrl, name) : undefined;
-  const database = fresh ? openPostgres(fresh.url, undefined, { max: 40 }) : await openPglite();
-  await database.migrate();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'par-bench-'));
+  const pgliteDir = !fresh && opts.pgliteDir ? path.join(dataDir, 'pglite') : undefined;
+  const database = fresh ? openPostgres(fresh.url, undefined, { max: 40 }) : await openPglite(pgliteDir);
+  await database.migrate();
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: '100000', MAX_EVENT_LOOP_DELAY_MS: '0', HEAVY_MAX_CONCURRENT: '0', ...env });
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
@@ -100,14 +107,23 @@ export async function openBench(name: string, env: Record<string, string> = {}):
   await database.db.insert(orgUnits).values([{ code: 'PROV', name: 'UBND tỉnh Thử Tải', kind: 'province' }, { code: 'SNV', name: 'Sở Nội vụ', kind: 'department', parentCode: 'PROV' }]);
   await app.services.users.createAsSystem(system, { username: 'coord', displayName: 'Sở Nội vụ', role: 'coordinator', orgUnitCode: 'SNV', password: BENCH_PASSWORD });
   await app.services.frameworks.installPublished(system, benchFramework());
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await app.close();
+    await database.close();
+  };
   return {
     app,
     database,
     url: fresh?.url,
+    dataDir,
+    pgliteDir,
     system,
+    release,
     async close() {
-      await app.close();
-      await database.close();
+      await release();
       fs.rmSync(dataDir, { recursive: true, force: true });
       await fresh?.drop();
     },

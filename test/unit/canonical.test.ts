@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalizeInSlices } from '../../src/lib/canonical.js';
+import { canonicalizeInSlices, canonicalUtf8InSlices, parseCanonicalInSlices } from '../../src/lib/canonical.js';
 
 describe('canonicalizeInSlices', () => {
   it('gives exactly the canonicalize package text for any JSON value, also when it yields after every member', async () => {
@@ -43,5 +43,80 @@ describe('canonicalizeInSlices', () => {
     clearInterval(timer);
     expect(text).toBe(canonicalize(big));
     expect(ticks).toBeGreaterThan(3);
+  });
+
+  it('gives exactly the UTF-8 bytes of the package text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 7 }), async (value) => {
+        expect((await canonicalUtf8InSlices(value, 0)).equals(Buffer.from(canonicalize(value)!, 'utf8'))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    const big = { name: 'Lĩnh vực', rows: Array.from({ length: 3000 }, (_, i) => ({ unit: `Xã ${i}`, items: Array.from({ length: 10 }, (_, j) => ({ code: `${j}`, title: 'Tiêu chí ư' })) })) };
+    expect((await canonicalUtf8InSlices(big, 0)).toString('utf8')).toBe(canonicalize(big));
+  });
+});
+
+describe('parseCanonicalInSlices', () => {
+  const slow = (text: string) => {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return canonicalize(parsed) === text ? { value: parsed } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('parses exactly the texts that are the canonical JSON of their own content', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 7 }), async (value) => {
+        const text = canonicalize(value)!;
+        expect(await parseCanonicalInSlices(text, undefined, 0)).toEqual({ value: JSON.parse(text) });
+      }),
+      { numRuns: 300 },
+    );
+    // Any text at all, and canonical texts with a character changed, added or removed: same verdict as parse + canonicalize.
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.json(), fc.string()), async (text) => {
+        expect(await parseCanonicalInSlices(text, undefined, 0)).toEqual(slow(text));
+      }),
+      { numRuns: 300 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 7 }), fc.nat(), fc.constantFrom('', ' ', ',', '"', '}', ']', '{', '[', '\\', '1', '.0', 'a'), fc.nat(3), async (value, at, insert, remove) => {
+        const text = canonicalize(value)!;
+        const i = text.length ? at % text.length : 0;
+        const altered = text.slice(0, i) + insert + text.slice(i + remove);
+        expect(await parseCanonicalInSlices(altered, undefined, 0)).toEqual(slow(altered));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses what is not canonical: whitespace, key order, duplicate keys, number and string forms', async () => {
+    for (const text of [
+      '{"a":1, "b":2}',
+      '{"b":1,"a":2}',
+      '{"a":1,"a":1}',
+      '{"a":[{"b":[{"c":1.0}]}]}',
+      '{"a":"\\u0041"}',
+      '{"a":{"b":{"c":{"d":{"f":1,"e":2}}}}}',
+      '{"__proto__":1}',
+      '{"a":1}x',
+      '',
+    ]) {
+      expect(await parseCanonicalInSlices(text, undefined, 0), text).toBeUndefined();
+    }
+  });
+
+  it('hands each value below the upper levels to keep with its path', async () => {
+    const text = canonicalize({ groups: [{ code: 'A', rows: [{ unit: 'X', items: [1, 2] }, { unit: 'Y', items: [] }] }] })!;
+    const paths: unknown[] = [];
+    const r = await parseCanonicalInSlices(text, (path, v) => {
+      paths.push(path);
+      return path.length === 4 ? (v as { unit: string }).unit : v;
+    });
+    expect(r).toEqual({ value: { groups: [{ code: 'A', rows: ['X', 'Y'] }] } });
+    expect(paths).toEqual([['groups', 0, 'code'], ['groups', 0, 'rows', 0], ['groups', 0, 'rows', 1]]);
   });
 });

@@ -85,8 +85,13 @@ export const publicationsRepo = {
     return { prev: prev ?? null, next: next ?? null };
   },
 
-  async insert(tx: Db, values: typeof publications.$inferInsert, rows: Omit<typeof publicationRows.$inferInsert, 'publicationId'>[]): Promise<void> {
-    await tx.insert(publications).values(values);
+  /**
+   * The publication with its snapshot text, or that text's UTF-8 bytes (as hashed and signed). Bytes go to the
+   * database as they are (`pg` sends a Buffer as a binary bytea parameter) and are stored as the same text, so a
+   * national-scale snapshot (~70 MB) is never also a JS string (UTF-16, twice that) nor encoded again by the driver.
+   */
+  async insert(tx: Db, values: Omit<typeof publications.$inferInsert, 'snapshot'>, snapshot: string | Buffer, rows: Omit<typeof publicationRows.$inferInsert, 'publicationId'>[]): Promise<void> {
+    await tx.insert(publications).values({ ...values, snapshot: typeof snapshot === 'string' ? snapshot : sql`convert_from(${snapshot}::bytea, 'UTF8')` });
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await tx.insert(publicationRows).values(rows.slice(i, i + INSERT_BATCH).map((r) => ({ ...r, publicationId: values.id! })));
     }

@@ -17,7 +17,7 @@ import type { Database, Db } from '../../db/client.js';
 import { rounds } from '../../db/schema.js';
 import { authorize } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
-import { canonicalizeInSlices } from '../../lib/canonical.js';
+import { canonicalizeInSlices, canonicalUtf8InSlices, parseCanonicalInSlices, type JsonPath } from '../../lib/canonical.js';
 import type { Ctx } from '../../lib/context.js';
 import { ConflictError, NotFoundError, PhaseConflictError, ValidationError } from '../../lib/errors.js';
 import { idempotent, requestHash } from '../../lib/idempotency.js';
@@ -43,6 +43,7 @@ import {
   type PreviousIndex,
   type Snapshot,
   type SnapshotFramework,
+  type SnapshotRow,
   type SurveyIndex,
 } from './snapshot.js';
 
@@ -222,9 +223,9 @@ export function createPublicationsService(deps: {
       surveys,
       previous,
     });
-    // The same text as canonicalText(), built in slices so a national-scale publish does not stop the service.
-    const text = await canonicalizeInSlices(snapshot);
-    const bytes = Buffer.from(text, 'utf8');
+    // The same text as canonicalText(), built in slices so a national-scale publish does not stop the service, and
+    // as UTF-8 bytes only: hashed, signed and stored from this one buffer (issue 14, memory).
+    const bytes = await canonicalUtf8InSlices(snapshot);
     const values = {
       id,
       roundId: round.id,
@@ -235,7 +236,6 @@ export function createPublicationsService(deps: {
       signerName: args.decision.signerName ?? null,
       signerTitle: args.decision.signerTitle ?? null,
       publishedAt: ctx.now,
-      snapshot: text,
       hash: sha256Hex(bytes),
       signature: signer.sign(bytes),
       keyId: signer.keyId,
@@ -244,9 +244,9 @@ export function createPublicationsService(deps: {
       reason: args.supersedes?.reason ?? null,
       createdBy: ctx.actor?.username ?? 'system',
     };
-    await publicationsRepo.insert(tx, values, rowsOf(snapshot));
-    const { snapshot: _text, ...meta } = values;
-    return { meta: meta as PublicationMeta, snapshot };
+    // PGlite's client would send a bytea parameter as hex text (and its engine's memory never shrinks): it gets the text.
+    await publicationsRepo.insert(tx, values, deps.database.driver === 'pglite' ? bytes.toString('utf8') : bytes, rowsOf(snapshot));
+    return { meta: values as PublicationMeta, snapshot };
   }
 
   const groupsOfSnapshot = (s: Snapshot) => s.groups.map((g) => ({ code: g.code, name: g.name, frameworkCode: g.framework.code, units: g.rows.length }));
@@ -272,19 +272,28 @@ export function createPublicationsService(deps: {
   const contentChecks = new Map<string, Promise<{ problems: string[]; computedHash: string; parsed: Partial<Snapshot> | undefined; signedRows: Map<string, SignedRow> }>>();
   const CONTENT_CHECKS_KEPT = 16;
 
-  async function checkContent(id: string, text: string, row: { hash: string; signature: string; keyId: string }) {
+  async function checkContent(id: string, text: string, bytes: Buffer, row: { hash: string; signature: string; keyId: string }) {
     const signer = deps.keyring();
     const label = `snapshot of publication ${id}`;
     let parsed: Partial<Snapshot> | undefined;
     let reparsed: Reparsed;
-    try {
-      parsed = JSON.parse(text) as Partial<Snapshot>;
-      // Content RFC 8785 refuses (a lone surrogate escaped into the text, say) has no canonical form.
-      reparsed = { parsed, canonical: await canonicalizeInSlices(parsed).catch(() => undefined) };
-    } catch (err) {
-      reparsed = { error: err as Error };
+    // A canonical text (the usual case) is checked piece by piece, keeping of each row only what its signed summary
+    // needs: neither a second canonical text nor the parse of 480,000 items is held at once (issue 14, memory).
+    const canonical = await parseCanonicalInSlices(text, rowForSummary);
+    if (canonical) {
+      parsed = canonical.value as Partial<Snapshot>;
+      reparsed = { parsed, canonical: text };
+    } else {
+      // Not canonical, not JSON, or refused by RFC 8785: the whole parse and canonical text say which, as always.
+      try {
+        parsed = JSON.parse(text) as Partial<Snapshot>;
+        // Content RFC 8785 refuses (a lone surrogate escaped into the text, say) has no canonical form.
+        reparsed = { parsed, canonical: await canonicalizeInSlices(parsed).catch(() => undefined) };
+      } catch (err) {
+        reparsed = { error: err as Error };
+      }
     }
-    const check = verifySnapshot({ snapshotText: text, hash: row.hash, signature: row.signature, publicKey: signer.publicKey, keyId: row.keyId, label, reparsed });
+    const check = verifySnapshot({ snapshotText: text, snapshotBytes: bytes, hash: row.hash, signature: row.signature, publicKey: signer.publicKey, keyId: row.keyId, label, reparsed });
     const problems = [...check.problems];
     let signedRows = new Map<string, SignedRow>();
     if (parsed && Array.isArray(parsed.groups)) {
@@ -302,6 +311,13 @@ export function createPublicationsService(deps: {
     return { problems, computedHash: check.computedHash, parsed: envelope, signedRows };
   }
 
+  /** Of a snapshot row (groups[g].rows[r]), only the fields its signed summary and digest check read (signedRowsOf). */
+  function rowForSummary(path: JsonPath, value: unknown): unknown {
+    if (path.length !== 4 || path[0] !== 'groups' || path[2] !== 'rows' || value === null || typeof value !== 'object') return value;
+    const { unitCode, unitName, total, max, index, rank, band, bandLabel, digest } = value as SnapshotRow;
+    return { unitCode, unitName, total, max, index, rank, band, bandLabel, digest };
+  }
+
   /** Hash, signature, canonical form, the snapshot's agreement with its record and with its index rows, as stored now. */
   async function checkStoredRow(id: string) {
     const full = await publicationsRepo.find(db, id);
@@ -309,10 +325,11 @@ export function createPublicationsService(deps: {
     const { snapshot: text, ...row } = full;
     const signer = deps.keyring();
     const label = `snapshot of publication ${id}`;
-    const key = [sha256Hex(Buffer.from(text, 'utf8')), row.hash, row.signature, row.keyId].join(':');
+    const bytes = Buffer.from(text, 'utf8');
+    const key = [sha256Hex(bytes), row.hash, row.signature, row.keyId].join(':');
     let pending = contentChecks.get(key);
     if (pending) contentChecks.delete(key);
-    else pending = checkContent(id, text, row);
+    else pending = checkContent(id, text, bytes, row);
     contentChecks.set(key, pending);
     pending.catch(() => contentChecks.delete(key));
     while (contentChecks.size > CONTENT_CHECKS_KEPT) contentChecks.delete(contentChecks.keys().next().value!);

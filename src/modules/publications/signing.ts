@@ -159,6 +159,8 @@ function reparse(text: string): Reparsed {
  */
 export function verifySnapshot(input: {
   snapshotText: string;
+  /** The text's UTF-8 bytes when the caller has them already (a national publication's are ~70 MB). */
+  snapshotBytes?: Buffer;
   hash: string;
   signature: string;
   publicKey: KeyObject;
@@ -169,7 +171,7 @@ export function verifySnapshot(input: {
 }): SnapshotVerification {
   const label = input.label ?? 'snapshot';
   const problems: string[] = [];
-  const bytes = Buffer.from(input.snapshotText, 'utf8');
+  const bytes = input.snapshotBytes ?? Buffer.from(input.snapshotText, 'utf8');
   const computedHash = sha256Hex(bytes);
   let parsed: unknown;
   let canonical: string | undefined;

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { acceptsGzip, noneMatch } from '../../../src/modules/publications/public.routes.js';
 import { fixZipTimestamps, fmt2, sheetNames, toCsv, toPdf, toXlsx, vietnameseDate } from '../../../src/modules/publications/exports.js';
+import { canonicalUtf8InSlices } from '../../../src/lib/canonical.js';
 import {
   buildSnapshot,
   canonicalText,
@@ -128,6 +129,11 @@ describe('snapshot', () => {
       { groupCode: 'XA', unitCode: 'P2', unitName: 'UBND Phường An Hòa', year: 2025, frameworkCode: 'XA-2025', lineage: 'XA', total: '2.75', max: '3.00', index: '91.67', rank: 1, band: 'TOT', bandLabel: 'Tốt' },
       { groupCode: 'XA', unitCode: 'P1', unitName: 'UBND Phường 1', year: 2025, frameworkCode: 'XA-2025', lineage: 'XA', total: '1.00', max: '3.00', index: '33.33', rank: 2, band: 'YEU', bandLabel: 'Yếu' },
     ]);
+  });
+
+  it('the UTF-8 bytes built in slices (what publish hashes, signs and stores) are exactly the canonical text', async () => {
+    const snapshot = buildSnapshot(input());
+    expect((await canonicalUtf8InSlices(snapshot, 0)).equals(Buffer.from(canonicalText(snapshot), 'utf8'))).toBe(true);
   });
 
   it('the public document splices the stored text in verbatim; canonicalising its snapshot gives the signed text back', () => {
