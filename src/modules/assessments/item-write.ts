@@ -32,8 +32,8 @@ const LOAD_SQL = `select ${roundRow.sql}, ${assessmentRow.sql}, case when i.id i
     (select json_agg(h order by h.seq) from item_history h where h.item_id = i.id),
     (select json_agg(e order by e.created_at) from evidence e where e.item_id = i.id),
     (select json_object_agg(u.username, o.name) from users u join org_units o on o.code = u.org_unit_code
-      where u.username = $4 or u.username in (i.appraised_by, i.finalized_by, i.self_confirmed_by)
-        or u.username in (select h.actor_username from item_history h where h.item_id = i.id and h.kind not in (${unitKinds})))
+      where u.username in (select $4::text union select unnest(array[i.appraised_by, i.finalized_by, i.self_confirmed_by])
+        union select h.actor_username from item_history h where h.item_id = i.id and h.kind not in (${unitKinds})))
   from assessments a join rounds r on r.id = a.round_id
   left join assessment_items i on i.assessment_id = a.id and i.criterion_code = $3
   where a.round_id = $1 and a.unit_code = $2`;
@@ -53,7 +53,7 @@ export interface ItemState {
 
 /** Everything an item write checks and shows, in one statement; undefined when there is no such assessment. */
 export async function loadItemState(db: Db, roundId: string, unitCode: string, code: string, actorUsername: string | null): Promise<ItemState | undefined> {
-  const [row] = await hotQuery(db, 'item_state_v2', LOAD_SQL, [roundId, unitCode, code, actorUsername]);
+  const [row] = await hotQuery(db, 'item_state_v3', LOAD_SQL, [roundId, unitCode, code, actorUsername]);
   if (!row) return undefined;
   type Json = Record<string, unknown>;
   const [round, assessment, item, extensions, history, ev, offices] = row as [Json, Json, Json | null, Record<string, string> | null, Json[] | null, Json[] | null, Record<string, string> | null];
