@@ -1,7 +1,8 @@
 // Issue 14 item 4: publishing a national-scale round (4,000 units × 120 criteria) stays under 1 GB peak RSS. Times
 // the publication (results, snapshot, signature), the first render of each representation (JSON, CSV, XLSX, PDF)
-// and the public verification, with the peak RSS of each step, against a baseline: a raw SELECT of the same
-// 480,000 item rows via `pg` into memory.
+// the public verification and the public per-unit reads (a unit's attested history, i.e. the signed row index, and
+// its public web page), with the peak RSS of each step, against a baseline: a raw SELECT of the same 480,000 item
+// rows via `pg` into memory.
 //   npm run bench:publication                      (PostgreSQL on 127.0.0.1; BENCH_DATABASE_URL to choose it)
 //   BENCH_UNITS=1000 npm run bench:publication      (smaller round; BENCH_DRIVER=pglite for the embedded database)
 // The round is set up with set-based SQL (answers, submission, self points confirmed): what is measured is the
@@ -43,7 +44,7 @@ const resetPeak = () => {
 };
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-type StepName = 'baseline' | 'publish' | 'json' | 'csv' | 'xlsx' | 'pdf' | 'verify';
+type StepName = 'baseline' | 'publish' | 'json' | 'csv' | 'xlsx' | 'pdf' | 'verify' | 'history' | 'unitPage';
 /** What a child process is told: where the database and DATA_DIR are, and what to work on. */
 interface ChildJob {
   step: StepName;
@@ -53,12 +54,16 @@ interface ChildJob {
   roundId: string;
   publicationId: string | undefined;
   decisionDate: string;
+  /** A unit of the round: the public per-unit steps read its history and page. */
+  unitCode: string;
 }
 interface StepReport {
   ms: number;
   startMb: number;
   peakMb: number;
   heldMb: number;
+  /** JS heap in use after the step and a GC: what the step left in the service's caches. */
+  heapMb: number;
   bytes?: number;
   publicationId?: string;
   valid?: boolean;
@@ -92,6 +97,15 @@ async function runStep(job: ChildJob): Promise<StepReport> {
       xlsx: async () => ({ bytes: (await pubs.exported(job.publicationId!, 'xlsx')).body.length }),
       pdf: async () => ({ bytes: (await pubs.exported(job.publicationId!, 'pdf')).body.length }),
       verify: async () => ({ valid: (await pubs.verify(job.publicationId!)).valid }),
+      // Public per-unit answers (issue 14): a unit's attested history (signed row index), and the unit's web page.
+      history: async () => {
+        const h = await pubs.history(job.unitCode);
+        return { valid: h.entries.length === 1 && h.entries[0]!.proof.status === 'verified' };
+      },
+      unitPage: async () => {
+        const res = await app.inject({ method: 'GET', url: `/cong-khai/${job.publicationId!}/don-vi/${encodeURIComponent(job.unitCode)}` });
+        return { valid: res.statusCode === 200, bytes: res.rawPayload.length };
+      },
     }[job.step];
     gc();
     const startMb = status('VmRSS');
@@ -101,7 +115,7 @@ async function runStep(job: ChildJob): Promise<StepReport> {
     const ms = performance.now() - t0;
     const peakMb = status('VmHWM');
     gc();
-    return { ...out, ms, startMb, peakMb, heldMb: status('VmRSS'), cache: pubs.cacheUsage() };
+    return { ...out, ms, startMb, peakMb, heldMb: status('VmRSS'), heapMb: mb(process.memoryUsage().heapUsed), cache: pubs.cacheUsage() };
   } finally {
     await app.close();
     await database.close();
@@ -119,7 +133,7 @@ async function measured(label: string, job: ChildJob): Promise<StepReport> {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`step ${job.step} failed (exit ${code}): ${out}`);
   const r = JSON.parse(out.trim().split('\n').pop()!) as StepReport;
-  console.log(`${label.padEnd(44)} ${fmt(r.ms / 1000, 2).padStart(7)} s   peak RSS ${fmt(r.peakMb, 0).padStart(5)} MB   (at start ${fmt(r.startMb, 0)} MB, held after GC ${fmt(r.heldMb, 0)} MB)`);
+  console.log(`${label.padEnd(44)} ${fmt(r.ms / 1000, 2).padStart(7)} s   peak RSS ${fmt(r.peakMb, 0).padStart(5)} MB   (at start ${fmt(r.startMb, 0)} MB, held after GC ${fmt(r.heldMb, 0)} MB, heap ${fmt(r.heapMb, 0)} MB)`);
   return r;
 }
 
@@ -162,7 +176,7 @@ try {
   (globalThis as { gc?: () => void }).gc?.();
   console.log(`set-up (units, round, answers, phases): ${fmt((performance.now() - t0) / 1000, 1)} s; RSS now ${fmt(status('VmRSS'), 0)} MB (heap ${fmt(mb(process.memoryUsage().heapUsed), 0)} MB)\n`);
 
-  const job = { url: b.url, pgliteDir: b.pgliteDir, dataDir: b.dataDir, roundId: round.id, publicationId: undefined as string | undefined, decisionDate: day(6) };
+  const job = { url: b.url, pgliteDir: b.pgliteDir, dataDir: b.dataDir, roundId: round.id, publicationId: undefined as string | undefined, decisionDate: day(6), unitCode: codes[Math.floor(codes.length / 2)]! };
   // The children open the database themselves (PGlite: one process at a time).
   await b.release();
 
@@ -185,15 +199,18 @@ try {
   }
   const verify = await measured('verify (hash, signature, index rows)', { ...job, step: 'verify' });
   steps.push(verify);
+  const history = await measured("public history of a unit (signed rows)", { ...job, step: 'history' });
+  const unitPage = await measured('public web page of a unit', { ...job, step: 'unitPage' });
+  steps.push(history, unitPage);
   const peak = Math.max(...steps.map((s) => s.peakMb));
-  console.log(`\nsizes: ${sizes.join(', ')}; publication cache after the JSON render ${fmt(mb(cache!.bytes), 1)} MB in ${cache!.entries} entries (limit ${fmt(mb(cache!.maxBytes), 0)} MB); verify ${verify.valid ? 'valid' : 'INVALID'}`);
+  console.log(`\nsizes: ${sizes.join(', ')}; publication cache after the JSON render ${fmt(mb(cache!.bytes), 1)} MB in ${cache!.entries} entries (limit ${fmt(mb(cache!.maxBytes), 0)} MB); verify ${verify.valid ? 'valid' : 'INVALID'}; history ${history.valid ? 'verified' : 'NOT VERIFIED'}; unit page ${unitPage.valid ? 'OK' : 'FAILED'}`);
   console.log(
     `ratios to the raw SELECT (${fmt(raw.ms / 1000, 2)} s, peak ${fmt(raw.peakMb, 0)} MB): publish ${fmt(published.ms / raw.ms)}×, ` +
       steps
         .slice(1, 5)
         .map((s, i) => `${['JSON', 'CSV', 'XLSX', 'PDF'][i]} ${fmt(s.ms / raw.ms)}×`)
         .join(', ') +
-      `, verify ${fmt(verify.ms / raw.ms)}×; peak RSS ${fmt(peak / raw.peakMb)}× the baseline's`,
+      `, verify ${fmt(verify.ms / raw.ms)}×, history ${fmt(history.ms / raw.ms)}×, unit page ${fmt(unitPage.ms / raw.ms)}×; peak RSS ${fmt(peak / raw.peakMb)}× the baseline's`,
   );
   console.log(`target: peak RSS < ${PEAK_TARGET_MB} MB at every step ${peak < PEAK_TARGET_MB ? 'OK' : 'MISSED'} (highest ${fmt(peak, 0)} MB)`);
 } finally {

@@ -43,6 +43,7 @@ import {
   type PreviousIndex,
   type Snapshot,
   type SnapshotFramework,
+  type SnapshotGroup,
   type SnapshotRow,
   type SurveyIndex,
 } from './snapshot.js';
@@ -109,6 +110,25 @@ export interface Rendered {
   bytes: number;
 }
 
+/** A snapshot row as the public web pages show it: everything but its items and trace (the bulk of a snapshot). */
+export type PublicViewRow = Omit<SnapshotRow, 'items' | 'trace'>;
+/**
+ * What the public web pages (ranking, unit) read of a publication: its record's envelope and its signed snapshot
+ * without the rows' items and trace, a few MB for 4,000 units where the full parse is several hundred (issue 14).
+ */
+export interface PublicView {
+  doc: { id: string; year: number; decisionNumber: string; decisionDate: string; publishedAt: string; hash: string; supersedesId: string | null; reason: string | null };
+  snapshot: Omit<Snapshot, 'groups'> & { groups: (Omit<SnapshotGroup, 'rows'> & { rows: PublicViewRow[] })[] };
+  bytes: number;
+}
+
+/** `parseCanonicalInSlices` keep function of the public view: each row (groups[g].rows[r]) without items and trace. */
+export function keepForPublicView(path: JsonPath, value: unknown): unknown {
+  if (path.length !== 4 || path[0] !== 'groups' || path[2] !== 'rows' || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { items: _items, trace: _trace, ...rest } = value as SnapshotRow;
+  return rest;
+}
+
 export const etagOfHash = (hash: string) => `"${hash}"`;
 /** The gzip representation's strong ETag: the hash, marked. */
 export const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
@@ -158,6 +178,9 @@ export function createPublicationsService(deps: {
   const db = deps.database.db;
   const surveyIndicesOf: SurveyIndicesSource = deps.surveyIndicesOf ?? (async () => new Map());
   const cache = new ByteLru<Rendered>(deps.cacheBytes ?? 256 * 1024 * 1024);
+  /** Public views by content hash (like rendered representations): a few MB each at national scale. */
+  const views = new ByteLru<PublicView>(64 * 1024 * 1024);
+  const viewsInflight = new Map<string, Promise<PublicView>>();
   const inflight = new Map<string, Promise<Rendered>>();
   /** id → hash: tiny and immutable, so conditional requests are answered without touching the database. */
   const hashes = new Map<string, string>();
@@ -465,6 +488,38 @@ export function createPublicationsService(deps: {
         const body = Buffer.from(publicDocument({ ...env, publishedAt: env.publishedAt.toISOString() }, snapshot), 'utf8');
         return { etag: etagOfHash(row.hash), body, contentType: 'application/json; charset=utf-8', filename: `cong-bo-${id}.json` };
       }, true);
+    },
+
+    /**
+     * The public web pages' view of a publication (404 when there is none, 409 when its stored snapshot fails its
+     * hash or signature, as for its JSON document): checked on the exact stored text, then read keeping only what
+     * the pages show (a canonical text piece by piece; any other text by JSON.parse, as before), and kept by hash.
+     */
+    async publicView(id: string): Promise<PublicView> {
+      const key = await this.etag(id);
+      const hit = views.get(key);
+      if (hit) return hit;
+      const running = viewsInflight.get(key);
+      if (running) return running;
+      const p = (async () => {
+        const row = await loadRow(id);
+        const canonical = await parseCanonicalInSlices(row.snapshot, keepForPublicView);
+        let parsed: unknown;
+        if (canonical) parsed = canonical.value;
+        else {
+          parsed = JSON.parse(row.snapshot);
+          for (const g of (parsed as Snapshot).groups ?? []) if (Array.isArray(g.rows)) g.rows = g.rows.map((r, i) => keepForPublicView(['groups', 0, 'rows', i], r) as SnapshotRow);
+        }
+        const snapshot = parsed as PublicView['snapshot'];
+        const doc = { id: row.id, year: row.year, decisionNumber: row.decisionNumber, decisionDate: row.decisionDate, publishedAt: row.publishedAt.toISOString(), hash: row.hash, supersedesId: row.supersedesId, reason: row.reason };
+        // Rough in-memory size: a few times the JSON of what is kept.
+        const bytes = 4 * (snapshot.groups ?? []).reduce((n, g) => n + (Array.isArray(g.rows) ? g.rows.reduce((m, r) => m + (JSON.stringify(r)?.length ?? 0), 0) : 0), 0);
+        const view: PublicView = { doc, snapshot, bytes };
+        views.set(key, view);
+        return view;
+      })().finally(() => viewsInflight.delete(key));
+      viewsInflight.set(key, p);
+      return p;
     },
 
     /** `flavour` applies to CSV only: the plain (machine) CSV is another representation with its own ETag. */

@@ -13,10 +13,17 @@
 // The verified row summaries of a publication are kept in memory keyed by the publication row's version (xmin):
 // any UPDATE of the stored snapshot (trigger disabled or not) gives it a new xmin, so a tampered snapshot is
 // re-checked on the next request rather than hidden behind what was verified before.
+//
+// Memory (issue 14): a national-scale snapshot is ~70 MB of text; its full parse is several hundred MB of objects.
+// Once its hash and signature have been checked on the exact stored text, a canonical snapshot is read piece by
+// piece (parseCanonicalInSlices) keeping of each row only the fields of its signed summary, so neither the whole
+// parse nor the items of 4,000 units ever exist at once, and what is cached per publication is the row summaries.
+// A text that is not canonical JSON is read with JSON.parse as before, so it is judged exactly as it always was.
 import canonicalize from 'canonicalize';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { Db } from '../../db/client.js';
+import { parseCanonicalInSlices, type JsonPath } from '../../lib/canonical.js';
 import { AppError } from '../../lib/errors.js';
 import { publicationRows, publications } from '../../db/schema.js';
 import { sha256Hex } from './signing.js';
@@ -104,6 +111,28 @@ export function signedRowsOf(snapshot: Snapshot): { rows: Map<string, SignedRow>
     }
   }
   return { rows, problems };
+}
+
+/**
+ * `parseCanonicalInSlices` keep function: of a snapshot, everything but what signedRowsOf does not read, i.e. of
+ * each row (groups[g].rows[r]) only its summary fields and digest, and of each group's framework only its code and
+ * lineage. signedRowsOf of the result is signedRowsOf of the whole parse.
+ */
+export function keepForSignedRows(path: JsonPath, value: unknown): unknown {
+  if (path.length !== 4 || path[0] !== 'groups') return value;
+  if (path[2] === 'framework') return path[3] === 'code' || path[3] === 'lineage' ? value : undefined;
+  if (path[2] !== 'rows' || value === null || typeof value !== 'object') return value;
+  const { unitCode, unitName, total, max, index, rank, band, bandLabel, digest } = value as SnapshotRow;
+  return { unitCode, unitName, total, max, index, rank, band, bandLabel, digest };
+}
+
+/**
+ * The snapshot of an exact stored text, as far as signedRowsOf and the signed envelope need it: a canonical text
+ * in slices keeping only that; any other text by JSON.parse, as always (a text that is not JSON throws as before).
+ */
+export async function snapshotForSignedRows(text: string): Promise<Snapshot> {
+  const slim = await parseCanonicalInSlices(text, keepForSignedRows);
+  return (slim ? slim.value : JSON.parse(text)) as Snapshot;
 }
 
 const num = (v: string | null) => (v === null ? null : Number(v));
@@ -205,7 +234,7 @@ export function createSignedRowIndex(deps: { db: Db; publicKey: () => KeyObject;
     if (!row) return { ok: false, hash: '', problem: 'the publication is missing' };
     const problem = storedSnapshotProblem(row, deps.publicKey());
     if (problem) return { ok: false, hash: row.hash, problem };
-    const snapshot = JSON.parse(row.snapshot) as Snapshot;
+    const snapshot = await snapshotForSignedRows(row.snapshot);
     const { rows, problems } = signedRowsOf(snapshot);
     if (problems.length > 0) return { ok: false, hash: row.hash, problem: problems[0]! };
     const signed = { roundId: snapshot.round.id, decisionNumber: snapshot.decision.number, decisionDate: snapshot.decision.date, publishedAt: snapshot.publishedAt };

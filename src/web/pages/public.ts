@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../lib/errors.js';
-import type { Snapshot, SnapshotGroup } from '../../modules/publications/snapshot.js';
-import type { PublicationsService } from '../../modules/publications/publications.service.js';
+import type { PublicationsService, PublicView } from '../../modules/publications/publications.service.js';
 import type { SurveysService } from '../../modules/surveys/surveys.service.js';
 import { fmtDate, fmtIndex, fmtPoints } from '../format.js';
 import { attr, html, jsonData, type Html, type Slot } from '../html.js';
@@ -94,12 +93,13 @@ function downloads(p: { id: string }): Html {
 export function publicPages(app: FastifyInstance, kit: Kit) {
   const { publications, surveys } = app.services;
 
-  async function snapshotOf(id: string): Promise<{ doc: { id: string; year: number; decisionNumber: string; decisionDate: string; publishedAt: string; hash: string; supersedesId: string | null; reason: string | null }; snapshot: Snapshot }> {
+  /**
+   * The publication as the pages show it: its signed snapshot without the rows' items and trace, checked and kept
+   * by the service (never the full parse of a national-scale snapshot per page view; issue 14).
+   */
+  async function snapshotOf(id: string): Promise<Pick<PublicView, 'doc' | 'snapshot'>> {
     if (!UUID.test(id)) throw new NotFoundError('Publication', id);
-    const r = await publications.document(id);
-    const parsed = JSON.parse(r.body.toString('utf8')) as { snapshot: Snapshot } & Record<string, unknown>;
-    const { snapshot, ...doc } = parsed;
-    return { doc: doc as never, snapshot };
+    return publications.publicView(id);
   }
 
   function yearTabs(list: ListItem[], current: number | null): Slot {
@@ -108,7 +108,7 @@ export function publicPages(app: FastifyInstance, kit: Kit) {
     return html`<nav class="year-tabs" aria-label="Năm">${years.map((y) => html`<a class="button small${y === current ? ' primary' : ''}" href="/cong-khai?nam=${y}"${y === current ? html` aria-current="page"` : ''}>Năm ${y}</a>`)}</nav>`;
   }
 
-  function rankingSection(pubId: string, g: SnapshotGroup): Html {
+  function rankingSection(pubId: string, g: PublicView['snapshot']['groups'][number]): Html {
     const rows = g.rows;
     const chart = {
       type: 'ranking',
