@@ -110,4 +110,24 @@ describe('publication cache honours PUBLICATION_CACHE_MB', () => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
   });
+
+  it('reads whole snapshots one at a time: a request arriving meanwhile waits its turn and gets its answer', async () => {
+    const pubs = t.app.services.publications;
+    // The PDF is never cached here (over the limit) and verify always reads the stored text: both read it.
+    const pdf = pubs.exported(publicationId, 'pdf');
+    // Microtask by microtask: on the embedded database the whole render may finish before the next macrotask.
+    for (let i = 0; pubs.snapshotReads().running === 0; i++) {
+      if (i > 10_000) throw new Error('the PDF render never started its read');
+      await Promise.resolve();
+    }
+    // No await between the check above and this call: the PDF's read is still running when verify arrives.
+    const verify = pubs.verify(publicationId);
+    expect(pubs.snapshotReads()).toEqual({ running: 1, waiting: 1 });
+    const view = pubs.publicView(publicationId);
+    const [pdfDone, verifyDone, viewDone] = await Promise.all([pdf, verify, view]);
+    expect(pdfDone.body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(verifyDone.valid).toBe(true);
+    expect(viewDone.snapshot.groups[0]!.rows.map((r) => r.unitCode).sort()).toEqual(['P1', 'P2']);
+    expect(pubs.snapshotReads()).toEqual({ running: 0, waiting: 0 });
+  });
 });

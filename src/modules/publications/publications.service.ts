@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import type { Database, Db } from '../../db/client.js';
+import pLimit from 'p-limit';
 import { rounds } from '../../db/schema.js';
 import { authorize } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
@@ -284,8 +285,16 @@ export function createPublicationsService(deps: {
     return row;
   }
 
+  /**
+   * Work that reads a whole stored snapshot (renders, the public view, verify, the signed rows of history) runs one
+   * at a time: at national scale each takes a few hundred MB while it runs (the 73 MB text through the driver and
+   * its check), so cold requests for several publications at once wait their turn instead of adding up (issue 14).
+   * What they produce is kept, so this only ever orders first reads.
+   */
+  const snapshotWork = pLimit(1);
+
   /** Signed rows per publication, for the public per-unit answers (history). */
-  const signedRowIndex = createSignedRowIndex({ db, publicKey: () => deps.keyring().publicKey });
+  const signedRowIndex = createSignedRowIndex({ db, publicKey: () => deps.keyring().publicKey, limit: snapshotWork });
 
   /**
    * The expensive checks of a snapshot text (canonical form, hash, signature) and its signed rows, keyed by the
@@ -466,6 +475,11 @@ export function createPublicationsService(deps: {
       }));
     },
 
+    /** Whole-snapshot reads running now (at most one) and waiting for their turn (see `snapshotWork`). */
+    snapshotReads() {
+      return { running: snapshotWork.activeCount, waiting: snapshotWork.pendingCount };
+    },
+
     /** The strong ETag of a publication's representations (its hash), or 404. */
     async etag(id: string): Promise<string> {
       const known = hashes.get(id);
@@ -482,12 +496,12 @@ export function createPublicationsService(deps: {
      * the same everywhere; which publication is current (list, history) is always read from the database.
      */
     async document(id: string): Promise<Rendered> {
-      return rendered(`${await this.etag(id)}.json`, async () => {
+      return rendered(`${await this.etag(id)}.json`, () => snapshotWork(async () => {
         const row = await loadRow(id);
         const { snapshot, ...env } = row;
         const body = Buffer.from(publicDocument({ ...env, publishedAt: env.publishedAt.toISOString() }, snapshot), 'utf8');
         return { etag: etagOfHash(row.hash), body, contentType: 'application/json; charset=utf-8', filename: `cong-bo-${id}.json` };
-      }, true);
+      }), true);
     },
 
     /**
@@ -501,7 +515,7 @@ export function createPublicationsService(deps: {
       if (hit) return hit;
       const running = viewsInflight.get(key);
       if (running) return running;
-      const p = (async () => {
+      const p = snapshotWork(async () => {
         const row = await loadRow(id);
         const canonical = await parseCanonicalInSlices(row.snapshot, keepForPublicView);
         let parsed: unknown;
@@ -517,7 +531,7 @@ export function createPublicationsService(deps: {
         const view: PublicView = { doc, snapshot, bytes };
         views.set(key, view);
         return view;
-      })().finally(() => viewsInflight.delete(key));
+      }).finally(() => viewsInflight.delete(key));
       viewsInflight.set(key, p);
       return p;
     },
@@ -525,13 +539,13 @@ export function createPublicationsService(deps: {
     /** `flavour` applies to CSV only: the plain (machine) CSV is another representation with its own ETag. */
     async exported(id: string, format: ExportFormat, flavour: CsvFlavour = 'excel'): Promise<Rendered> {
       const plain = format === 'csv' && flavour === 'plain';
-      return rendered(`${await this.etag(id)}.${plain ? 'plain.' : ''}${format}`, async () => {
+      return rendered(`${await this.etag(id)}.${plain ? 'plain.' : ''}${format}`, () => snapshotWork(async () => {
         const row = await loadRow(id);
         const s = JSON.parse(row.snapshot) as Snapshot;
         const body = format === 'csv' ? toCsv(s, row.hash, flavour) : format === 'xlsx' ? await toXlsx(s, row.hash) : await toPdf(s, row.hash);
         const etag = plain ? plainEtag(etagOfHash(row.hash)) : etagOfHash(row.hash);
         return { etag, body, contentType: exportTypes[format], filename: `chi-so-cchc-${row.year}-${id}${plain ? '-plain' : ''}.${format}` };
-      }, format === 'csv');
+      }), format === 'csv');
     },
 
     /** Recomputes hash and signature from the stored snapshot and checks its links; names every problem. */
@@ -539,7 +553,7 @@ export function createPublicationsService(deps: {
       // Always re-read from the database: the record, the snapshot text and every index row. Only the costly
       // canonical-form and signature checks of an identical text are reused (checkStoredRow), so repeated
       // anonymous requests stay cheap while any change to what is stored is seen at once.
-      const { row, problems: contentProblems, computedHash } = await checkStoredRow(id);
+      const { row, problems: contentProblems, computedHash } = await snapshotWork(() => checkStoredRow(id));
       const problems = [...contentProblems];
       const { prev, next } = await publicationsRepo.chainNeighbours(db, row);
       if (row.prevHash !== GENESIS_PUBLICATION_HASH && !prev) problems.push(`prevHash: no publication has hash ${row.prevHash}; the chain is broken before this publication`);

@@ -222,7 +222,8 @@ type Checked =
  * Signed rows per publication for public per-unit answers, checked against the stored hash and the signing key,
  * and kept per stored row version (see the file comment).
  */
-export function createSignedRowIndex(deps: { db: Db; publicKey: () => KeyObject; maxPublications?: number }) {
+export function createSignedRowIndex(deps: { db: Db; publicKey: () => KeyObject; maxPublications?: number; limit?: <T>(work: () => Promise<T>) => Promise<T> }) {
+  const limit = deps.limit ?? ((work) => work());
   const max = deps.maxPublications ?? 32;
   const cache = new Map<string, Promise<Checked>>();
 
@@ -256,7 +257,7 @@ export function createSignedRowIndex(deps: { db: Db; publicKey: () => KeyObject;
         if (pending) {
           cache.delete(key);
         } else {
-          pending = check(id);
+          pending = limit(() => check(id));
           pending.catch(() => cache.delete(key));
         }
         cache.set(key, pending); // most recently used last
