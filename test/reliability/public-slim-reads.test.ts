@@ -8,34 +8,17 @@ import { createPublicationsService, keepForPublicView } from '../../src/modules/
 import { keepForSignedRows, signedRowsOf, snapshotForSignedRows } from '../../src/modules/publications/row-proofs.js';
 import { createKeyring } from '../../src/modules/publications/signing.js';
 import type { Snapshot } from '../../src/modules/publications/snapshot.js';
-import type { GroupOutcome, UnitOutcome } from '../../src/modules/results/results.service.js';
+import type { GroupOutcome } from '../../src/modules/results/results.service.js';
 import { parseCanonicalInSlices } from '../../src/lib/canonical.js';
 import { createTestApp, seedDirectory, type TestApp } from '../helpers/app.js';
 import { insertFramework, openRound } from '../helpers/fixtures.js';
+import { unitOutcome } from '../helpers/outcomes.js';
 
 let t: TestApp;
 let pubId: string;
 let original: string; // the snapshot text as published
 
-function unit(code: string, name: string, rank: number, total: number, index: number, band: string, bandLabel: string): UnitOutcome {
-  return {
-    unitCode: code,
-    unitName: name,
-    total,
-    max: 7,
-    index,
-    band,
-    bandLabel,
-    rank,
-    selfTotal: total,
-    selfIndex: index,
-    gap: 0,
-    areas: [{ code: '1', title: 'Công tác chỉ đạo, điều hành CCHC', kind: 'regular', points: total, max: 7, index, selfPoints: total }],
-    openItems: 0,
-    items: [],
-    trace: [`${code}: ${total} / 7`],
-  };
-}
+const unit = unitOutcome;
 const groups: GroupOutcome[] = [
   { code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', rows: [unit('P1', 'UBND Phường 1', 1, 6.1, 87.14, 'TOT', 'Tốt'), unit('P2', 'UBND Phường An Hòa', 2, 4, 57.14, 'TB', 'Trung bình')] },
 ];

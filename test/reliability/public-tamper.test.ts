@@ -11,31 +11,14 @@ import type { Snapshot } from '../../src/modules/publications/snapshot.js';
 import type { GroupOutcome, UnitOutcome } from '../../src/modules/results/results.service.js';
 import { createTestApp, seedDirectory, type TestApp } from '../helpers/app.js';
 import { insertFramework, openRound } from '../helpers/fixtures.js';
+import { unitOutcome } from '../helpers/outcomes.js';
 
 let t: TestApp;
 let roundId: string;
 let oldId: string; // 2024, made without per-row digests (as before issue 18)
 let newId: string; // 2025, with digests
 
-function unit(code: string, name: string, rank: number, total: number, index: number, band: string, bandLabel: string): UnitOutcome {
-  return {
-    unitCode: code,
-    unitName: name,
-    total,
-    max: 7,
-    index,
-    band,
-    bandLabel,
-    rank,
-    selfTotal: total,
-    selfIndex: index,
-    gap: 0,
-    areas: [{ code: '1', title: 'Công tác chỉ đạo, điều hành CCHC', kind: 'regular', points: total, max: 7, index, selfPoints: total }],
-    openItems: 0,
-    items: [],
-    trace: [`${code}: ${total} / 7`],
-  };
-}
+const unit = unitOutcome;
 const groups = (p1: UnitOutcome, p2: UnitOutcome): GroupOutcome[] => [{ code: 'XA', name: 'UBND xã, phường', frameworkCode: 'XA-T', rows: [p1, p2] }];
 
 async function freeze(year: number, decision: string, g: GroupOutcome[]) {
