@@ -107,7 +107,8 @@ class NotCanonical extends Error {}
 /**
  * `JSON.parse(text)` when `text` is exactly the canonical JSON (RFC 8785) of its own content, i.e.
  * `canonicalize(JSON.parse(text)) === text`; undefined otherwise (not canonical, not JSON, or content RFC 8785
- * refuses — the caller finds out which the usual way). The levels above SPLIT_DEPTH are read here (no whitespace,
+ * refuses — the caller finds out which the usual way), and also for a "__proto__" key in the levels read here,
+ * which the caller's full parse judges. The levels above SPLIT_DEPTH are read here (no whitespace,
  * keys canonical and in strictly increasing code-unit order), each value below is parsed, canonicalised and
  * compared with its own span of the text, and `keep(path, value)` may replace it by what the caller needs of it:
  * the check never holds a second copy of the text, nor (with `keep`) the whole parse.
@@ -201,7 +202,8 @@ export async function parseCanonicalInSlices(text: string, keep: (path: JsonPath
     for (;;) {
       if (text.charCodeAt(pos) !== QUOTE) fail();
       const key = leaf();
-      // Strictly increasing: sorted as the package sorts, and no key twice. (__proto__ is left to JSON.parse.)
+      // Strictly increasing: sorted as the package sorts, and no key twice. A "__proto__" key is left to the
+      // caller's full parse (undefined): JSON.parse makes it an own property, the assignment below would not.
       if (typeof key !== 'string' || (previous !== undefined && !(previous < key)) || key === '__proto__') fail();
       previous = key as string;
       expect(COLON);

@@ -67,18 +67,32 @@ describe('parseCanonicalInSlices', () => {
     }
   };
 
+  const PROTO_KEY = /"__proto__"\s*:/;
+  /**
+   * The fast check gives the full check's verdict, except that it may leave a text with a "__proto__" key to the
+   * caller's full parse (undefined): JSON.parse makes such a key an own property, plain assignment would not.
+   */
+  const expectSameVerdict = async (text: string) => {
+    const fast = await parseCanonicalInSlices(text, undefined, 0);
+    if (fast === undefined && PROTO_KEY.test(text)) return;
+    expect(fast).toEqual(slow(text));
+  };
+
   it('parses exactly the texts that are the canonical JSON of their own content', async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 7 }), async (value) => {
         const text = canonicalize(value)!;
-        expect(await parseCanonicalInSlices(text, undefined, 0)).toEqual({ value: JSON.parse(text) });
+        const fast = await parseCanonicalInSlices(text, undefined, 0);
+        // The one canonical text it leaves to the caller's full parse: a "__proto__" key (fast-check seed -64150310).
+        if (fast === undefined) expect(text).toMatch(PROTO_KEY);
+        else expect(fast).toEqual({ value: JSON.parse(text) });
       }),
       { numRuns: 300 },
     );
     // Any text at all, and canonical texts with a character changed, added or removed: same verdict as parse + canonicalize.
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.json(), fc.string()), async (text) => {
-        expect(await parseCanonicalInSlices(text, undefined, 0)).toEqual(slow(text));
+        await expectSameVerdict(text);
       }),
       { numRuns: 300 },
     );
@@ -87,7 +101,7 @@ describe('parseCanonicalInSlices', () => {
         const text = canonicalize(value)!;
         const i = text.length ? at % text.length : 0;
         const altered = text.slice(0, i) + insert + text.slice(i + remove);
-        expect(await parseCanonicalInSlices(altered, undefined, 0)).toEqual(slow(altered));
+        await expectSameVerdict(altered);
       }),
       { numRuns: 1000 },
     );
