@@ -48,8 +48,14 @@ async function migratedPgliteDump(): Promise<Blob> {
     await database.close();
     // Written under a unique name and renamed: files starting in parallel never read half a dump.
     const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-    fs.renameSync(partial, file);
+    try {
+      fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      fs.renameSync(partial, file);
+    } catch {
+      // A full or read-only temporary directory: this file uses the dump it made, the next one tries again.
+      fs.rmSync(partial, { force: true });
+      return dump;
+    }
   }
   return new Blob([fs.readFileSync(file)]);
 }
