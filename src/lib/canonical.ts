@@ -222,3 +222,20 @@ export async function parseCanonicalInSlices(text: string, keep: (path: JsonPath
     return undefined;
   }
 }
+
+/**
+ * What `parseCanonicalInSlices(text, keep)` gives for a canonical text, and for any other JSON text the same
+ * through JSON.parse: `keep` is applied at the same places (values at SPLIT_DEPTH, and scalars above it), so a
+ * caller gets one shape whichever way the text was read. A text that is not JSON throws, as JSON.parse does.
+ */
+export async function parseKeeping(text: string, keep: (path: JsonPath, value: unknown) => unknown): Promise<unknown> {
+  const canonical = await parseCanonicalInSlices(text, keep);
+  if (canonical) return canonical.value;
+  const apply = (v: unknown, path: JsonPath): unknown => {
+    if (path.length >= SPLIT_DEPTH || v === null || typeof v !== 'object') return keep(path, v);
+    if (Array.isArray(v)) return v.map((x, i) => apply(x, [...path, i]));
+    // fromEntries defines own properties, as JSON.parse does (a "__proto__" key stays a key).
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, apply(x, [...path, k])]));
+  };
+  return apply(JSON.parse(text), []);
+}

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalizeInSlices, canonicalUtf8InSlices, parseCanonicalInSlices } from '../../src/lib/canonical.js';
+import { canonicalizeInSlices, canonicalUtf8InSlices, parseCanonicalInSlices, parseKeeping, type JsonPath } from '../../src/lib/canonical.js';
 
 describe('canonicalizeInSlices', () => {
   it('gives exactly the canonicalize package text for any JSON value, also when it yields after every member', async () => {
@@ -132,5 +132,24 @@ describe('parseCanonicalInSlices', () => {
     });
     expect(r).toEqual({ value: { groups: [{ code: 'A', rows: ['X', 'Y'] }] } });
     expect(paths).toEqual([['groups', 0, 'code'], ['groups', 0, 'rows', 0], ['groups', 0, 'rows', 1]]);
+  });
+});
+
+describe('parseKeeping', () => {
+  // Keeps scalars as they are and replaces every value at the split depth by a marker naming its path.
+  const keep = (path: JsonPath, value: unknown) => (path.length >= 4 ? `kept ${path.join('/')}` : value);
+
+  it('gives a non-canonical text the shape the canonical reading gives, keep applied at the same places', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), async (value) => {
+        const fast = await parseKeeping(canonicalize(value)!, keep);
+        expect(await parseKeeping(JSON.stringify(value, null, 1), keep)).toEqual(fast);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('throws on a text that is not JSON, as JSON.parse does', async () => {
+    await expect(parseKeeping('{"a":', keep)).rejects.toThrow(SyntaxError);
   });
 });

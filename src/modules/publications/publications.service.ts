@@ -13,12 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { eq } from 'drizzle-orm';
-import type { Database, Db } from '../../db/client.js';
 import pLimit from 'p-limit';
+import type { Database, Db } from '../../db/client.js';
 import { rounds } from '../../db/schema.js';
 import { authorize } from '../../auth/policy.js';
 import { recordAudit } from '../../lib/audit.js';
-import { canonicalizeInSlices, canonicalUtf8InSlices, parseCanonicalInSlices, type JsonPath } from '../../lib/canonical.js';
+import { canonicalizeInSlices, canonicalUtf8InSlices, parseCanonicalInSlices, parseKeeping, type JsonPath } from '../../lib/canonical.js';
 import type { Ctx } from '../../lib/context.js';
 import { ConflictError, NotFoundError, PhaseConflictError, ValidationError } from '../../lib/errors.js';
 import { idempotent, requestHash } from '../../lib/idempotency.js';
@@ -32,7 +32,7 @@ import type { SnapshotDecision } from './snapshot.js';
 import type { CsvFlavour } from '../../lib/csv.js';
 import { exportTypes, toCsv, toPdf, toXlsx, type ExportFormat } from './exports.js';
 import { publicationsRepo, type PublicationMeta } from './publications.repo.js';
-import { attestHistory, createSignedRowIndex, indexRowProblems, PublicationAlteredError, signedRowsOf, storedSnapshotProblem, type SignedRow } from './row-proofs.js';
+import { attestHistory, createSignedRowIndex, indexRowProblems, keepForSignedRows, PublicationAlteredError, signedRowsOf, storedSnapshotProblem, type SignedRow } from './row-proofs.js';
 import { SIGNATURE_ALGORITHM, sha256Hex, verifySnapshot, type Reparsed, type Signer } from './signing.js';
 import {
   buildSnapshot,
@@ -311,7 +311,7 @@ export function createPublicationsService(deps: {
     let reparsed: Reparsed;
     // A canonical text (the usual case) is checked piece by piece, keeping of each row only what its signed summary
     // needs: neither a second canonical text nor the parse of 480,000 items is held at once (issue 14, memory).
-    const canonical = await parseCanonicalInSlices(text, rowForSummary);
+    const canonical = await parseCanonicalInSlices(text, keepForSignedRows);
     if (canonical) {
       parsed = canonical.value as Partial<Snapshot>;
       reparsed = { parsed, canonical: text };
@@ -341,13 +341,6 @@ export function createPublicationsService(deps: {
     // snapshot of a national-scale publication is several hundred MB of objects (issue 14, memory).
     const envelope: Partial<Snapshot> | undefined = parsed ? { id: parsed.id, prevHash: parsed.prevHash, supersedes: parsed.supersedes, decision: parsed.decision } : undefined;
     return { problems, computedHash: check.computedHash, parsed: envelope, signedRows };
-  }
-
-  /** Of a snapshot row (groups[g].rows[r]), only the fields its signed summary and digest check read (signedRowsOf). */
-  function rowForSummary(path: JsonPath, value: unknown): unknown {
-    if (path.length !== 4 || path[0] !== 'groups' || path[2] !== 'rows' || value === null || typeof value !== 'object') return value;
-    const { unitCode, unitName, total, max, index, rank, band, bandLabel, digest } = value as SnapshotRow;
-    return { unitCode, unitName, total, max, index, rank, band, bandLabel, digest };
   }
 
   /** Hash, signature, canonical form, the snapshot's agreement with its record and with its index rows, as stored now. */
@@ -380,22 +373,29 @@ export function createPublicationsService(deps: {
   }
 
   /** Renders once per key (parallel requests share the work) and keeps the result in the LRU. */
-  async function rendered(key: string, render: () => Promise<Omit<Rendered, 'bytes' | 'gzip'>>, compressible: boolean): Promise<Rendered> {
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const running = inflight.get(key);
-    if (running) return running;
-    const p = render()
-      .then(async (r) => {
-        // Deterministic (Node writes no timestamp into the gzip header), so its ETag is strong too.
-        const gz = compressible ? await gzipAsync(r.body, { level: 6 }) : null;
-        const out: Rendered = { ...r, gzip: gz ? { etag: gzipEtag(r.etag), body: gz } : null, bytes: r.body.length + (gz?.length ?? 0) };
-        cache.set(key, out);
-        return out;
+  /** What `lru` keeps under `key`, else made once however many ask for it meanwhile, then kept. */
+  function keptOnce<V extends { bytes: number }>(lru: ByteLru<V>, running: Map<string, Promise<V>>, key: string, make: () => Promise<V>): Promise<V> {
+    const hit = lru.get(key);
+    if (hit) return Promise.resolve(hit);
+    const pending = running.get(key);
+    if (pending) return pending;
+    const p = make()
+      .then((v) => {
+        lru.set(key, v);
+        return v;
       })
-      .finally(() => inflight.delete(key));
-    inflight.set(key, p);
+      .finally(() => running.delete(key));
+    running.set(key, p);
     return p;
+  }
+
+  function rendered(key: string, render: () => Promise<Omit<Rendered, 'bytes' | 'gzip'>>, compressible: boolean): Promise<Rendered> {
+    return keptOnce(cache, inflight, key, async () => {
+      const r = await render();
+      // Deterministic (Node writes no timestamp into the gzip header), so its ETag is strong too.
+      const gz = compressible ? await gzipAsync(r.body, { level: 6 }) : null;
+      return { ...r, gzip: gz ? { etag: gzipEtag(r.etag), body: gz } : null, bytes: r.body.length + (gz?.length ?? 0) };
+    });
   }
 
   return {
@@ -510,30 +510,16 @@ export function createPublicationsService(deps: {
      * the pages show (a canonical text piece by piece; any other text by JSON.parse, as before), and kept by hash.
      */
     async publicView(id: string): Promise<PublicView> {
-      const key = await this.etag(id);
-      const hit = views.get(key);
-      if (hit) return hit;
-      const running = viewsInflight.get(key);
-      if (running) return running;
-      const p = snapshotWork(async () => {
-        const row = await loadRow(id);
-        const canonical = await parseCanonicalInSlices(row.snapshot, keepForPublicView);
-        let parsed: unknown;
-        if (canonical) parsed = canonical.value;
-        else {
-          parsed = JSON.parse(row.snapshot);
-          for (const g of (parsed as Snapshot).groups ?? []) if (Array.isArray(g.rows)) g.rows = g.rows.map((r, i) => keepForPublicView(['groups', 0, 'rows', i], r) as SnapshotRow);
-        }
-        const snapshot = parsed as PublicView['snapshot'];
-        const doc = { id: row.id, year: row.year, decisionNumber: row.decisionNumber, decisionDate: row.decisionDate, publishedAt: row.publishedAt.toISOString(), hash: row.hash, supersedesId: row.supersedesId, reason: row.reason };
-        // Rough in-memory size: a few times the JSON of what is kept.
-        const bytes = 4 * (snapshot.groups ?? []).reduce((n, g) => n + (Array.isArray(g.rows) ? g.rows.reduce((m, r) => m + (JSON.stringify(r)?.length ?? 0), 0) : 0), 0);
-        const view: PublicView = { doc, snapshot, bytes };
-        views.set(key, view);
-        return view;
-      }).finally(() => viewsInflight.delete(key));
-      viewsInflight.set(key, p);
-      return p;
+      return keptOnce(views, viewsInflight, await this.etag(id), () =>
+        snapshotWork(async () => {
+          const row = await loadRow(id);
+          const snapshot = (await parseKeeping(row.snapshot, keepForPublicView)) as PublicView['snapshot'];
+          const doc = { id: row.id, year: row.year, decisionNumber: row.decisionNumber, decisionDate: row.decisionDate, publishedAt: row.publishedAt.toISOString(), hash: row.hash, supersedesId: row.supersedesId, reason: row.reason };
+          // Rough in-memory size: a few times the JSON of what is kept.
+          const bytes = 4 * (snapshot.groups ?? []).reduce((n, g) => n + (Array.isArray(g.rows) ? g.rows.reduce((m, r) => m + (JSON.stringify(r)?.length ?? 0), 0) : 0), 0);
+          return { doc, snapshot, bytes };
+        }),
+      );
     },
 
     /** `flavour` applies to CSV only: the plain (machine) CSV is another representation with its own ETag. */

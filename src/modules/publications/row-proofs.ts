@@ -23,7 +23,7 @@ import canonicalize from 'canonicalize';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { parseCanonicalInSlices, type JsonPath } from '../../lib/canonical.js';
+import { parseKeeping, type JsonPath } from '../../lib/canonical.js';
 import { AppError } from '../../lib/errors.js';
 import { publicationRows, publications } from '../../db/schema.js';
 import { sha256Hex } from './signing.js';
@@ -128,11 +128,10 @@ export function keepForSignedRows(path: JsonPath, value: unknown): unknown {
 
 /**
  * The snapshot of an exact stored text, as far as signedRowsOf and the signed envelope need it: a canonical text
- * in slices keeping only that; any other text by JSON.parse, as always (a text that is not JSON throws as before).
+ * read in slices, any other by JSON.parse (a text that is not JSON throws as before), keeping only that.
  */
 export async function snapshotForSignedRows(text: string): Promise<Snapshot> {
-  const slim = await parseCanonicalInSlices(text, keepForSignedRows);
-  return (slim ? slim.value : JSON.parse(text)) as Snapshot;
+  return (await parseKeeping(text, keepForSignedRows)) as Snapshot;
 }
 
 const num = (v: string | null) => (v === null ? null : Number(v));
